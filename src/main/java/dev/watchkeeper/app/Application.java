@@ -1,0 +1,114 @@
+package dev.watchkeeper.app;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.watchkeeper.config.LiveConfig;
+import dev.watchkeeper.config.WatchkeeperConfig;
+import dev.watchkeeper.event.EventProcessor;
+import dev.watchkeeper.event.EventStore;
+import dev.watchkeeper.event.GroupCommitter;
+import dev.watchkeeper.obs.LogEvent;
+import dev.watchkeeper.store.Database;
+import dev.watchkeeper.store.Dialect;
+import dev.watchkeeper.store.JdbcEventStore;
+import dev.watchkeeper.web.HttpServer;
+import dev.watchkeeper.web.Json;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The wiring: the one place where infrastructure is constructed, started and stopped in order.
+ * Shutdown order matters for "accepted means durable": stop HTTP (no new requests, in-flight ones
+ * finish), then commit what is queued, then stop processing, then close the database.
+ */
+public final class Application implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Application.class);
+
+  private final LiveConfig config;
+  private final PrometheusMeterRegistry meters;
+  private final Database db;
+  private final GroupCommitter committer;
+  private final EventProcessor processor;
+  private final HttpServer http;
+  private final JvmGcMetrics gcMetrics;
+
+  private Application(LiveConfig config) {
+    this.config = config;
+    WatchkeeperConfig c = config.get();
+    Clock clock = Clock.systemUTC();
+    ObjectMapper mapper = Json.create();
+    this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(meters);
+    new JvmThreadMetrics().bindTo(meters);
+    new ClassLoaderMetrics().bindTo(meters);
+    new ProcessorMetrics().bindTo(meters);
+    new UptimeMetrics().bindTo(meters);
+    this.gcMetrics = new JvmGcMetrics();
+    gcMetrics.bindTo(meters);
+    this.db = Database.open(c.storage(), meters);
+    try {
+      db.migrate();
+      EventStore store = new JdbcEventStore(db, mapper);
+      this.processor = new EventProcessor(store, List.of(), meters);
+      int writers = db.dialect() == Dialect.SQLITE ? 1 : c.storage().writers();
+      this.committer = new GroupCommitter(store, writers, c.ingest().commitMaxEvents(), meters,
+          processor::wake);
+      this.http = new HttpServer(new HttpServer.Deps(config, mapper, committer, store, clock,
+          meters, meters::scrape, db::ready, Version.get()));
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  /** Opens the database, migrates it, and starts processing and the HTTP server. */
+  public static Application start(LiveConfig config) {
+    Application app = new Application(config);
+    app.processor.start();
+    try {
+      app.http.start();
+    } catch (RuntimeException e) {
+      app.committer.close();
+      app.processor.close();
+      app.db.close();
+      throw e;
+    }
+    return app;
+  }
+
+  public int port() {
+    return http.port();
+  }
+
+  public String url() {
+    String host = config.get().server().host();
+    if (host.contains(":")) {
+      host = "[" + host + "]";
+    }
+    return "http://" + host + ":" + port();
+  }
+
+  public LiveConfig config() {
+    return config;
+  }
+
+  @Override
+  public void close() {
+    LogEvent.SHUTDOWN_STARTED.info(log).log("shutting down: no new requests; finishing commits");
+    http.close();
+    committer.close();
+    processor.close();
+    db.close();
+    gcMetrics.close();
+    LogEvent.SHUTDOWN_COMPLETE.info(log).log("shutdown complete");
+  }
+}

@@ -1,0 +1,131 @@
+package dev.watchkeeper.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The whole configuration, as loaded from one YAML file. Immutable; a reload builds a new one.
+ * Keys are documented in {@code config/watchkeeper.example.yml}.
+ */
+public record WatchkeeperConfig(
+    Server server,
+    Storage storage,
+    Ingest ingest,
+    Logging logging,
+    List<ApiToken> apiTokens,
+    List<Service> services) {
+
+  public WatchkeeperConfig {
+    apiTokens = List.copyOf(apiTokens);
+    services = List.copyOf(services);
+  }
+
+  public Optional<Service> service(String id) {
+    return services.stream().filter(s -> s.id().equals(id)).findFirst();
+  }
+
+  /** Returns a copy with the HTTP port replaced (CLI {@code --port}). */
+  public WatchkeeperConfig withPort(int port) {
+    return new WatchkeeperConfig(
+        new Server(server.host(), port, server.publicUrl(), server.shutdownGrace()),
+        storage, ingest, logging, apiTokens, services);
+  }
+
+  /** Returns a copy with the data directory replaced (CLI {@code --data}). */
+  public WatchkeeperConfig withDataDir(Path dataDir) {
+    return new WatchkeeperConfig(
+        server,
+        new Storage(storage.url(), storage.username(), storage.password(), dataDir,
+            storage.poolSize(), storage.writers()),
+        ingest, logging, apiTokens, services);
+  }
+
+  /** HTTP listener. */
+  public record Server(String host, int port, String publicUrl, Duration shutdownGrace) {
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final int DEFAULT_PORT = 8080;
+    public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
+  }
+
+  /**
+   * Storage. {@code url} empty means SQLite in {@code dataDir/watchkeeper.db}; otherwise a JDBC URL
+   * ({@code jdbc:sqlite:...} or {@code jdbc:postgresql://...}).
+   */
+  public record Storage(
+      String url, String username, String password, Path dataDir, int poolSize, int writers) {
+    public static final Path DEFAULT_DATA_DIR = Path.of("watchkeeper-data");
+    public static final int DEFAULT_POOL_SIZE = 8;
+    /** Group-commit writer threads; SQLite always uses one. */
+    public static final int DEFAULT_WRITERS = 2;
+
+    public boolean isPostgres() {
+      return url != null && url.startsWith("jdbc:postgresql:");
+    }
+
+    /** The effective JDBC URL. */
+    public String jdbcUrl() {
+      if (url == null || url.isBlank()) {
+        return "jdbc:sqlite:" + dataDir.resolve("watchkeeper.db");
+      }
+      return url;
+    }
+
+    @Override
+    public String toString() {
+      return "Storage[url=" + jdbcUrl() + ", username=" + username + ", password=***, dataDir="
+          + dataDir + ", poolSize=" + poolSize + ", writers=" + writers + "]";
+    }
+  }
+
+  /** Ingest limits. */
+  public record Ingest(int maxBodyBytes, int maxBatchEvents, RateLimit rateLimit, int commitMaxEvents) {
+    public static final int DEFAULT_MAX_BODY_BYTES = 512 * 1024;
+    public static final int DEFAULT_MAX_BATCH_EVENTS = 1000;
+    public static final int DEFAULT_COMMIT_MAX_EVENTS = 5000;
+  }
+
+  /** Token bucket per integration key, counted in events. */
+  public record RateLimit(double eventsPerSecond, int burst) {
+    public static final double DEFAULT_EVENTS_PER_SECOND = 20_000;
+    public static final int DEFAULT_BURST = 40_000;
+  }
+
+  /** Log level of the {@code dev.watchkeeper} loggers at start (changeable at run time). */
+  public record Logging(String level) {
+    public static final String DEFAULT_LEVEL = "info";
+  }
+
+  /** Management API token: name (the actor), role, and the SHA-256 hex of the token. */
+  public record ApiToken(String name, Role role, String tokenSha256) {
+    @Override
+    public String toString() {
+      return "ApiToken[name=" + name + ", role=" + role + "]";
+    }
+  }
+
+  /** Token roles, ordered: each includes the ones before it. */
+  public enum Role {
+    VIEWER, RESPONDER, ADMIN;
+
+    public boolean includes(Role other) {
+      return this.ordinal() >= other.ordinal();
+    }
+  }
+
+  /** A service: the unit that owns alerts, with its integration keys. */
+  public record Service(String id, String name, List<IntegrationKey> integrationKeys) {
+    public Service {
+      integrationKeys = List.copyOf(integrationKeys);
+    }
+  }
+
+  /** An integration key: a name (shown in the API) and the SHA-256 hex of the secret. */
+  public record IntegrationKey(String name, String keySha256) {
+    @Override
+    public String toString() {
+      return "IntegrationKey[name=" + name + "]";
+    }
+  }
+}

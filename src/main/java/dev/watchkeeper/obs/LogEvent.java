@@ -1,0 +1,60 @@
+package dev.watchkeeper.obs;
+
+import org.slf4j.Logger;
+import org.slf4j.spi.LoggingEventBuilder;
+
+/**
+ * Stable ids for every kind of log line, so that alerts on our own logs survive message rewording.
+ * The id is emitted as the JSON field {@code event_id}. Never renumber; add new ids at the end of
+ * their range.
+ */
+public enum LogEvent {
+  // 1000-1099: ingest and the event log
+  EVENT_BATCH_COMMITTED("WK1001"),
+  EVENT_COMMIT_FAILED("WK1002"),
+  EVENT_PROCESSOR_FAILED("WK1003"),
+  INGEST_REJECTED("WK1010"),
+  // 1100-1199: server lifecycle
+  SERVER_LISTENING("WK1100"),
+  DEMO_CONFIG_IN_USE("WK1101"),
+  SHUTDOWN_STARTED("WK1102"),
+  SHUTDOWN_COMPLETE("WK1103"),
+  STARTUP_FAILED("WK1104"),
+  // 1200-1299: configuration
+  CONFIG_RELOADED("WK1200"),
+  CONFIG_RELOAD_REJECTED("WK1201"),
+  CONFIG_WARNING("WK1202"),
+  LOG_LEVEL_CHANGED("WK1203"),
+  // 1300-1399: storage
+  MIGRATIONS_APPLIED("WK1300"),
+  DATABASE_OPENED("WK1301"),
+  // 1400-1499: HTTP
+  REQUEST_FAILED("WK1400"),
+  AUTH_REJECTED("WK1401");
+
+  private final String id;
+
+  LogEvent(String id) {
+    this.id = id;
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public LoggingEventBuilder info(Logger log) {
+    return log.atInfo().addKeyValue("event_id", id);
+  }
+
+  public LoggingEventBuilder warn(Logger log) {
+    return log.atWarn().addKeyValue("event_id", id);
+  }
+
+  public LoggingEventBuilder error(Logger log) {
+    return log.atError().addKeyValue("event_id", id);
+  }
+
+  public LoggingEventBuilder debug(Logger log) {
+    return log.atDebug().addKeyValue("event_id", id);
+  }
+}

@@ -1,0 +1,294 @@
+package dev.watchkeeper.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.watchkeeper.event.AppendResult;
+import dev.watchkeeper.event.Event;
+import dev.watchkeeper.event.EventQuery;
+import dev.watchkeeper.event.EventStore;
+import dev.watchkeeper.event.IngestBatch;
+import dev.watchkeeper.event.RequestStatus;
+import dev.watchkeeper.event.Severity;
+import dev.watchkeeper.event.StoredEvent;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/** {@link EventStore} on SQLite or PostgreSQL through plain JDBC. */
+public final class JdbcEventStore implements EventStore {
+  private static final TypeReference<Map<String, String>> LABELS = new TypeReference<>() {};
+  private static final String INSERT_EVENT =
+      "INSERT INTO events (service, event_id, request_id, source, type, time, received_at,"
+          + " severity, dedup_key, summary, labels, payload)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (service, event_id) DO NOTHING";
+  private static final String INSERT_REQUEST =
+      "INSERT INTO ingest_requests (id, service, key_name, trace_id, received_at, event_count,"
+          + " duplicates) VALUES (?, ?, ?, ?, ?, ?, ?)";
+  private static final String EVENT_COLUMNS =
+      "seq, service, event_id, request_id, source, type, time, received_at, severity, dedup_key,"
+          + " summary, labels, payload";
+  /**
+   * PostgreSQL: appends take this transaction-scoped advisory lock so that event positions (seq)
+   * become visible in order; otherwise a reader could see seq 101 committed before seq 100 and the
+   * processor would skip 100. SQLite serialises writers by itself.
+   */
+  private static final long APPEND_LOCK = 0x5741544348L;
+
+  private final DataSource ds;
+  private final Dialect dialect;
+  private final ObjectMapper mapper;
+
+  public JdbcEventStore(Database db, ObjectMapper mapper) {
+    this.ds = db.dataSource();
+    this.dialect = db.dialect();
+    this.mapper = mapper;
+  }
+
+  @Override
+  public List<AppendResult> append(List<IngestBatch> batches) {
+    try (Connection c = ds.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        if (dialect == Dialect.POSTGRES) {
+          try (Statement s = c.createStatement()) {
+            s.execute("SELECT pg_advisory_xact_lock(" + APPEND_LOCK + ")");
+          }
+        }
+        int[] counts;
+        try (PreparedStatement ps = c.prepareStatement(INSERT_EVENT)) {
+          for (IngestBatch b : batches) {
+            long received = b.receivedAt().toEpochMilli();
+            for (Event e : b.events()) {
+              ps.setString(1, b.service());
+              ps.setString(2, e.id());
+              ps.setString(3, b.requestId());
+              ps.setString(4, e.source());
+              ps.setString(5, e.type());
+              ps.setLong(6, e.time().toEpochMilli());
+              ps.setLong(7, received);
+              setNullable(ps, 8, e.severity() == null ? null : e.severity().wire());
+              setNullable(ps, 9, e.dedupKey());
+              setNullable(ps, 10, e.summary());
+              setNullable(ps, 11, e.labels().isEmpty() ? null : json(e.labels()));
+              setNullable(ps, 12, e.payloadJson());
+              ps.addBatch();
+            }
+          }
+          counts = ps.executeBatch();
+        }
+        List<AppendResult> results = new ArrayList<>(batches.size());
+        int k = 0;
+        try (PreparedStatement ps = c.prepareStatement(INSERT_REQUEST)) {
+          for (IngestBatch b : batches) {
+            List<String> ids = new ArrayList<>(b.events().size());
+            List<Boolean> dup = new ArrayList<>(b.events().size());
+            int dups = 0;
+            for (Event e : b.events()) {
+              boolean d = counts[k++] == 0;
+              ids.add(e.id());
+              dup.add(d);
+              if (d) {
+                dups++;
+              }
+            }
+            ps.setString(1, b.requestId());
+            ps.setString(2, b.service());
+            ps.setString(3, b.keyName());
+            setNullable(ps, 4, b.traceId());
+            ps.setLong(5, b.receivedAt().toEpochMilli());
+            ps.setInt(6, b.events().size());
+            ps.setInt(7, dups);
+            ps.addBatch();
+            results.add(new AppendResult(b.requestId(), ids, dup));
+          }
+          ps.executeBatch();
+        }
+        c.commit();
+        return results;
+      } catch (SQLException | RuntimeException e) {
+        rollbackQuietly(c);
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw new StoreException("appending events failed", e);
+    }
+  }
+
+  @Override
+  public Optional<RequestStatus> request(String requestId) {
+    String sql = "SELECT r.service, r.key_name, r.trace_id, r.received_at, r.event_count,"
+        + " r.duplicates, (SELECT MAX(seq) FROM events e WHERE e.request_id = r.id),"
+        + " (SELECT position FROM log_positions WHERE consumer = 'processor')"
+        + " FROM ingest_requests r WHERE r.id = ?";
+    try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, requestId);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        long maxSeq = rs.getLong(7);
+        boolean none = rs.wasNull();
+        long position = rs.getLong(8);
+        return Optional.of(new RequestStatus(requestId, rs.getString(1), rs.getString(2),
+            rs.getString(3), Instant.ofEpochMilli(rs.getLong(4)), rs.getInt(5), rs.getInt(6),
+            none || maxSeq <= position));
+      }
+    } catch (SQLException e) {
+      throw new StoreException("reading request " + requestId + " failed", e);
+    }
+  }
+
+  @Override
+  public List<StoredEvent> find(EventQuery q) {
+    StringBuilder sql = new StringBuilder("SELECT " + EVENT_COLUMNS + " FROM events WHERE 1=1");
+    List<Object> args = new ArrayList<>();
+    if (q.service() != null) {
+      sql.append(" AND service = ?");
+      args.add(q.service());
+    }
+    if (q.source() != null) {
+      sql.append(" AND source = ?");
+      args.add(q.source());
+    }
+    if (q.type() != null) {
+      sql.append(" AND type = ?");
+      args.add(q.type());
+    }
+    if (q.severity() != null) {
+      sql.append(" AND severity = ?");
+      args.add(q.severity().wire());
+    }
+    if (q.since() != null) {
+      sql.append(" AND time >= ?");
+      args.add(q.since().toEpochMilli());
+    }
+    if (q.until() != null) {
+      sql.append(" AND time < ?");
+      args.add(q.until().toEpochMilli());
+    }
+    if (q.beforeSeq() != null) {
+      sql.append(" AND seq < ?");
+      args.add(q.beforeSeq());
+    }
+    sql.append(" ORDER BY seq DESC LIMIT ?");
+    args.add(q.limit());
+    return query(sql.toString(), args);
+  }
+
+  @Override
+  public List<StoredEvent> after(long afterSeq, int limit) {
+    return query("SELECT " + EVENT_COLUMNS + " FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
+        List.of(afterSeq, limit));
+  }
+
+  @Override
+  public long processedPosition() {
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement("SELECT position FROM log_positions WHERE consumer = 'processor'");
+        ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? rs.getLong(1) : 0;
+    } catch (SQLException e) {
+      throw new StoreException("reading the processor position failed", e);
+    }
+  }
+
+  @Override
+  public void markProcessed(long seq) {
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps = c.prepareStatement("UPDATE log_positions SET position = ?"
+            + " WHERE consumer = 'processor' AND position < ?")) {
+      ps.setLong(1, seq);
+      ps.setLong(2, seq);
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      throw new StoreException("recording the processor position failed", e);
+    }
+  }
+
+  @Override
+  public boolean ping() {
+    try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+      s.execute("SELECT 1");
+      return true;
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
+  private List<StoredEvent> query(String sql, List<Object> args) {
+    try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < args.size(); i++) {
+        Object a = args.get(i);
+        if (a instanceof Long l) {
+          ps.setLong(i + 1, l);
+        } else if (a instanceof Integer n) {
+          ps.setInt(i + 1, n);
+        } else {
+          ps.setString(i + 1, (String) a);
+        }
+      }
+      List<StoredEvent> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(read(rs));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StoreException("reading events failed", e);
+    }
+  }
+
+  private StoredEvent read(ResultSet rs) throws SQLException {
+    String labels = rs.getString(12);
+    Map<String, String> labelMap;
+    try {
+      labelMap = labels == null ? Map.of() : mapper.readValue(labels, LABELS);
+    } catch (JsonProcessingException e) {
+      throw new StoreException("stored labels are not valid JSON", e);
+    }
+    String sev = rs.getString(9);
+    Event e = new Event(rs.getString(3), rs.getString(5), rs.getString(6),
+        Instant.ofEpochMilli(rs.getLong(7)), sev == null ? null : Severity.parse(sev).orElse(null),
+        rs.getString(10), rs.getString(11), labelMap, rs.getString(13));
+    return new StoredEvent(rs.getLong(1), rs.getString(2), rs.getString(4),
+        Instant.ofEpochMilli(rs.getLong(8)), e);
+  }
+
+  private String json(Map<String, String> labels) {
+    try {
+      return mapper.writeValueAsString(labels);
+    } catch (JsonProcessingException e) {
+      throw new StoreException("labels cannot be written as JSON", e);
+    }
+  }
+
+  private static void setNullable(PreparedStatement ps, int i, String v) throws SQLException {
+    if (v == null) {
+      ps.setNull(i, Types.VARCHAR);
+    } else {
+      ps.setString(i, v);
+    }
+  }
+
+  private static void rollbackQuietly(Connection c) {
+    try {
+      c.rollback();
+    } catch (SQLException ignored) {
+      // the original failure is what matters; the connection is discarded by the pool if broken
+    }
+  }
+}

@@ -1,0 +1,266 @@
+package dev.watchkeeper.web;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.watchkeeper.config.LiveConfig;
+import dev.watchkeeper.config.WatchkeeperConfig.Ingest;
+import dev.watchkeeper.config.WatchkeeperConfig.Role;
+import dev.watchkeeper.event.AppendResult;
+import dev.watchkeeper.event.CloudEventsParser;
+import dev.watchkeeper.event.Event;
+import dev.watchkeeper.event.EventParser;
+import dev.watchkeeper.event.EventQuery;
+import dev.watchkeeper.event.EventStore;
+import dev.watchkeeper.event.GroupCommitter;
+import dev.watchkeeper.event.Ids;
+import dev.watchkeeper.event.IngestBatch;
+import dev.watchkeeper.event.InvalidEventsException;
+import dev.watchkeeper.event.MalformedJsonException;
+import dev.watchkeeper.event.RequestStatus;
+import dev.watchkeeper.event.Severity;
+import dev.watchkeeper.event.StorageUnavailableException;
+import dev.watchkeeper.event.StoredEvent;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * Event ingest ({@code POST /api/v1/events}, native JSON and CloudEvents in all three modes) and
+ * reading back ({@code GET /api/v1/events}, {@code GET /api/v1/requests/{id}}).
+ */
+final class EventRoutes {
+  private final LiveConfig config;
+  private final Auth auth;
+  private final EventParser parser;
+  private final CloudEventsParser cloudEvents;
+  private final GroupCommitter committer;
+  private final EventStore store;
+  private final RateLimiter limiter;
+  private final Clock clock;
+  private final Counter acceptedEvents;
+  private final MeterRegistry meters;
+
+  EventRoutes(LiveConfig config, Auth auth, ObjectMapper mapper, GroupCommitter committer,
+      EventStore store, Clock clock, MeterRegistry meters) {
+    this.config = config;
+    this.auth = auth;
+    this.parser = new EventParser(mapper, clock);
+    this.cloudEvents = new CloudEventsParser(mapper, parser);
+    this.committer = committer;
+    this.store = store;
+    this.clock = clock;
+    this.meters = meters;
+    Ingest ingest = config.get().ingest();
+    this.limiter = new RateLimiter(clock, ingest.rateLimit().eventsPerSecond(),
+        ingest.rateLimit().burst());
+    config.onChange(c -> limiter.configure(c.ingest().rateLimit().eventsPerSecond(),
+        c.ingest().rateLimit().burst()));
+    this.acceptedEvents = Counter.builder("watchkeeper.ingest.events.accepted")
+        .description("Events answered 202 (stored)").register(meters);
+  }
+
+  void register(RoutesConfig routes) {
+    routes.post("/api/v1/events", this::ingest);
+    routes.get("/api/v1/events", this::list);
+    routes.get("/api/v1/requests/{id}", this::request);
+  }
+
+  private void ingest(Context ctx) {
+    Credentials.KeyRef key = auth.integrationKey(ctx);
+    Ingest limits = config.get().ingest();
+    byte[] body = Bodies.read(ctx, limits.maxBodyBytes());
+    List<Event> events = parse(ctx, body, limits.maxBatchEvents());
+    Duration wait = limiter.acquire(key.service() + "/" + key.keyName(), events.size());
+    if (!wait.isZero()) {
+      meters.counter("watchkeeper.ingest.rate_limited", "service", key.service()).increment();
+      long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+      throw new ApiException(429, "rate_limited", "integration key '" + key.keyName()
+          + "' is over its rate limit of " + (long) limits.rateLimit().eventsPerSecond()
+          + " events/s; retry after " + seconds + " s", List.of(), seconds);
+    }
+    String requestId = Ids.newId(clock);
+    IngestBatch batch = new IngestBatch(requestId, key.service(), key.keyName(),
+        ctx.attribute(HttpServer.TRACE_ID), clock.instant(), events);
+    CompletableFuture<AppendResult> stored = committer.submit(batch);
+    ctx.future(() -> stored.handle((r, err) -> {
+      if (err != null) {
+        Throwable cause = err instanceof CompletionException ? err.getCause() : err;
+        String msg = cause instanceof StorageUnavailableException ? cause.getMessage()
+            : "the events could not be stored";
+        HttpServer.writeError(ctx, new ApiException(503, "unavailable",
+            msg + "; nothing was stored, retry with the same event ids", List.of(), 1L));
+        return null;
+      }
+      acceptedEvents.increment(events.size());
+      Map<String, Object> out = new LinkedHashMap<>();
+      out.put("status", "accepted");
+      out.put("request_id", r.requestId());
+      out.put("event_ids", r.eventIds());
+      out.put("duplicates", r.duplicates());
+      ctx.status(202).json(out);
+      return null;
+    }));
+  }
+
+  private List<Event> parse(Context ctx, byte[] body, int maxEvents) {
+    String contentType = ctx.contentType() == null ? "" : ctx.contentType();
+    String mediaType = contentType.toLowerCase(Locale.ROOT);
+    int semi = mediaType.indexOf(';');
+    if (semi >= 0) {
+      mediaType = mediaType.substring(0, semi).trim();
+    }
+    try {
+      if (ctx.header("ce-specversion") != null) {
+        Map<String, String> ce = new LinkedHashMap<>();
+        for (String name : ctx.headerMap().keySet()) {
+          String lower = name.toLowerCase(Locale.ROOT);
+          if (lower.startsWith("ce-")) {
+            ce.put(lower.substring(3), ctx.header(name));
+          }
+        }
+        return cloudEvents.binary(ce, contentType.isEmpty() ? null : contentType, body);
+      }
+      return switch (mediaType) {
+        case CloudEventsParser.STRUCTURED -> cloudEvents.structured(body);
+        case CloudEventsParser.BATCH -> cloudEvents.batch(body, maxEvents);
+        // curl -d sends application/x-www-form-urlencoded unless told otherwise; the body is
+        // still JSON, and refusing it would only trip people up at 3 a.m.
+        case "", "application/json", "text/json", "application/x-www-form-urlencoded" ->
+            parser.parse(body, maxEvents);
+        default -> throw new ApiException(415, "unsupported_media_type", "Content-Type '"
+            + contentType + "' is not accepted: use application/json, " + CloudEventsParser.STRUCTURED
+            + ", " + CloudEventsParser.BATCH + ", or CloudEvents binary mode (ce-* headers)");
+      };
+    } catch (MalformedJsonException e) {
+      throw ApiException.badRequest(e.getMessage());
+    } catch (InvalidEventsException e) {
+      throw new ApiException(400, "invalid_event", e.getMessage(), e.problems(), null);
+    }
+  }
+
+  private void list(Context ctx) {
+    auth.require(ctx, Role.VIEWER);
+    int limit = intParam(ctx, "limit", EventQuery.DEFAULT_LIMIT, 1, EventQuery.MAX_LIMIT);
+    Severity severity = null;
+    String sev = ctx.queryParam("severity");
+    if (sev != null) {
+      severity = Severity.parse(sev).orElseThrow(() -> ApiException.badRequest(
+          "severity: must be one of critical, error, warning, info"));
+    }
+    Long before = null;
+    String cursor = ctx.queryParam("cursor");
+    if (cursor != null) {
+      before = decodeCursor(cursor);
+    }
+    EventQuery q = new EventQuery(ctx.queryParam("service"), ctx.queryParam("source"),
+        ctx.queryParam("type"), severity, timeParam(ctx, "since"), timeParam(ctx, "until"),
+        before, limit);
+    List<StoredEvent> page = store.find(q);
+    List<Map<String, Object>> events = new ArrayList<>(page.size());
+    for (StoredEvent se : page) {
+      events.add(render(se));
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("events", events);
+    out.put("next_cursor", page.size() == limit ? encodeCursor(page.get(page.size() - 1).seq())
+        : null);
+    ctx.json(out);
+  }
+
+  private void request(Context ctx) {
+    auth.require(ctx, Role.VIEWER);
+    String id = ctx.pathParam("id");
+    RequestStatus s = store.request(id).orElseThrow(() -> ApiException.notFound(
+        "no accepted request with id " + id));
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("request_id", s.requestId());
+    out.put("state", s.processed() ? "processed" : "stored");
+    out.put("stored", true);
+    out.put("processed", s.processed());
+    out.put("service", s.service());
+    out.put("integration_key", s.keyName());
+    out.put("received_at", s.receivedAt().toString());
+    out.put("events", s.events());
+    out.put("duplicates", s.duplicates());
+    out.put("trace_id", s.traceId());
+    ctx.json(out);
+  }
+
+  private Map<String, Object> render(StoredEvent se) {
+    Event e = se.event();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", e.id());
+    m.put("service", se.service());
+    m.put("source", e.source());
+    m.put("type", e.type());
+    m.put("time", e.time().toString());
+    m.put("received_at", se.receivedAt().toString());
+    m.put("severity", e.severity() == null ? null : e.severity().wire());
+    m.put("dedup_key", e.dedupKey());
+    m.put("summary", e.summary());
+    m.put("labels", e.labels());
+    m.put("payload", e.payloadJson() == null ? null : new RawJson(e.payloadJson()));
+    m.put("request_id", se.requestId());
+    return m;
+  }
+
+  private static int intParam(Context ctx, String name, int def, int min, int max) {
+    String v = ctx.queryParam(name);
+    if (v == null) {
+      return def;
+    }
+    try {
+      int n = Integer.parseInt(v);
+      if (n < min || n > max) {
+        throw ApiException.badRequest(name + ": must be between " + min + " and " + max);
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest(name + ": not a whole number: \"" + v + "\"");
+    }
+  }
+
+  private static Instant timeParam(Context ctx, String name) {
+    String v = ctx.queryParam(name);
+    if (v == null) {
+      return null;
+    }
+    try {
+      return OffsetDateTime.parse(v).toInstant();
+    } catch (DateTimeParseException e) {
+      throw ApiException.badRequest(name + ": not an RFC 3339 timestamp (like"
+          + " 2026-11-23T09:30:00Z)");
+    }
+  }
+
+  static String encodeCursor(long seq) {
+    return Base64.getUrlEncoder().withoutPadding()
+        .encodeToString(("e" + seq).getBytes(StandardCharsets.US_ASCII));
+  }
+
+  static long decodeCursor(String cursor) {
+    try {
+      String s = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII);
+      if (!s.startsWith("e")) {
+        throw new IllegalArgumentException();
+      }
+      return Long.parseLong(s.substring(1));
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest("cursor: not a cursor from a previous page");
+    }
+  }
+}
