@@ -105,7 +105,8 @@ class IngestCrashIT {
     System.out.println("[ingest-crash] " + db.name().toLowerCase() + " SIGKILLx" + KILL_CYCLES
         + ": acknowledged=" + r.acknowledged + " stored=" + r.storedDistinct + " lost="
         + r.lost.size() + " duplicates=" + r.duplicates.size() + " in-flight-unknown="
-        + load.unknown.size() + " (stored: " + r.unknownStored + ")"
+        + load.unknown.size() + " (stored: " + r.unknownStored + ") refused="
+        + load.refused.size() + " (stored: " + r.refusedStored + ")"
         + " non-202=" + load.rejectedCounts()
         + " acked-per-cycle=" + ackedPerCycle + " in-flight-at-kill=" + inFlightAtKill
         + " start-ms=" + startMillis + " logs=" + setup.dir);
@@ -149,6 +150,7 @@ class IngestCrashIT {
         + " (after SIGTERM: " + (phase.acked() - ackedBeforeTerm) + ") stored="
         + r.storedDistinct + " lost=" + r.lost.size() + " duplicates=" + r.duplicates.size()
         + " in-flight-unknown=" + load.unknown.size() + " (stored: " + r.unknownStored + ")"
+        + " refused=" + load.refused.size() + " (stored: " + r.refusedStored + ")"
         + " non-202=" + load.rejectedCounts() + " in-flight-at-term=" + inFlightAtTerm
         + " logs=" + setup.dir);
 
@@ -234,7 +236,8 @@ class IngestCrashIT {
 
   /** What the read-back found, compared with what the clients were told. */
   private record Result(int acknowledged, int storedDistinct, List<String> lost,
-      Map<String, Integer> duplicates, List<String> phantoms, int unknownStored) {
+      Map<String, Integer> duplicates, List<String> phantoms, int unknownStored,
+      int refusedStored) {
 
     static Result of(IngestLoad load, List<String> stored) {
       Map<String, Integer> counts = new HashMap<>();
@@ -250,8 +253,10 @@ class IngestCrashIT {
           .sorted().toList();
       Set<String> unknownStored = new HashSet<>(load.unknown);
       unknownStored.retainAll(storedSet);
+      Set<String> refusedStored = new HashSet<>(load.refused);
+      refusedStored.retainAll(storedSet);
       return new Result(load.acknowledged.size(), storedSet.size(), lost, dups, phantoms,
-          unknownStored.size());
+          unknownStored.size(), refusedStored.size());
     }
 
     void assertNoLossNoDuplicatesNoPhantoms(IngestLoad load) {

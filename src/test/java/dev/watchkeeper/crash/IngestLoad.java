@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -54,8 +56,13 @@ final class IngestLoad implements AutoCloseable {
 
   /** Ids whose request was answered 202 with exactly these ids. */
   final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-  /** Ids whose request failed without an HTTP answer (connection refused/reset, timeout). */
+  /**
+   * Ids whose request was sent (a connection was made) but got no HTTP answer: connection reset or
+   * closed, timeout. They may or may not be stored.
+   */
   final Set<String> unknown = ConcurrentHashMap.newKeySet();
+  /** Ids whose request never reached the server (connection refused): they cannot be stored. */
+  final Set<String> refused = ConcurrentHashMap.newKeySet();
   /** Ids whose request got an HTTP answer other than 202, by status. */
   final Map<Integer, Set<String>> rejected = new ConcurrentHashMap<>();
   /** Every id ever sent. */
@@ -169,7 +176,11 @@ final class IngestLoad implements AutoCloseable {
         try {
           resp = http.send(req, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-          unknown.addAll(ids);
+          // Refused: the server never saw the request. Anything else (reset, closed, timeout):
+          // it may have been stored.
+          boolean neverSent = e instanceof ConnectException
+              || e instanceof HttpConnectTimeoutException;
+          (neverSent ? refused : unknown).addAll(ids);
           failures.increment();
           // The server is gone or going; back off a little (or until told to stop) instead of
           // spinning on "connection refused".
