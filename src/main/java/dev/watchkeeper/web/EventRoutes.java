@@ -168,16 +168,18 @@ final class EventRoutes {
     }
     EventQuery q = new EventQuery(ctx.queryParam("service"), ctx.queryParam("source"),
         ctx.queryParam("type"), severity, timeParam(ctx, "since"), timeParam(ctx, "until"),
-        before, limit);
-    List<StoredEvent> page = store.find(q);
+        before, limit + 1);
+    // One extra row tells whether another page exists, so the last page has no cursor.
+    List<StoredEvent> found = store.find(q);
+    boolean more = found.size() > limit;
+    List<StoredEvent> page = more ? found.subList(0, limit) : found;
     List<Map<String, Object>> events = new ArrayList<>(page.size());
     for (StoredEvent se : page) {
       events.add(render(se));
     }
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("events", events);
-    out.put("next_cursor", page.size() == limit ? encodeCursor(page.get(page.size() - 1).seq())
-        : null);
+    out.put("next_cursor", more ? encodeCursor(page.get(page.size() - 1).seq()) : null);
     ctx.json(out);
   }
 
