@@ -1,6 +1,8 @@
 package dev.watchkeeper.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.watchkeeper.alert.AlertHandler;
+import dev.watchkeeper.alert.AlertStore;
 import dev.watchkeeper.config.LiveConfig;
 import dev.watchkeeper.config.WatchkeeperConfig;
 import dev.watchkeeper.event.EventProcessor;
@@ -9,6 +11,7 @@ import dev.watchkeeper.event.GroupCommitter;
 import dev.watchkeeper.obs.LogEvent;
 import dev.watchkeeper.store.Database;
 import dev.watchkeeper.store.Dialect;
+import dev.watchkeeper.store.JdbcAlertStore;
 import dev.watchkeeper.store.JdbcEventStore;
 import dev.watchkeeper.web.HttpServer;
 import dev.watchkeeper.web.Json;
@@ -58,12 +61,14 @@ public final class Application implements AutoCloseable {
     try {
       db.migrate();
       EventStore store = new JdbcEventStore(db, mapper);
-      this.processor = new EventProcessor(store, List.of(), meters);
+      AlertStore alerts = new JdbcAlertStore(db, mapper);
+      this.processor =
+          new EventProcessor(store, List.of(new AlertHandler(alerts, meters)), meters);
       int writers = db.dialect() == Dialect.SQLITE ? 1 : c.storage().writers();
       this.committer = new GroupCommitter(store, writers, c.ingest().commitMaxEvents(), meters,
           processor::wake);
       this.http = new HttpServer(new HttpServer.Deps(config, mapper, committer, store, clock,
-          meters, meters::scrape, db::ready, Version.get()));
+          meters, meters::scrape, db::ready, Version.get(), alerts));
     } catch (RuntimeException e) {
       db.close();
       throw e;

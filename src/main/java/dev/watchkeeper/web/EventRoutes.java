@@ -23,14 +23,9 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -154,7 +149,7 @@ final class EventRoutes {
 
   private void list(Context ctx) {
     auth.require(ctx, Role.VIEWER);
-    int limit = intParam(ctx, "limit", EventQuery.DEFAULT_LIMIT, 1, EventQuery.MAX_LIMIT);
+    int limit = Params.intParam(ctx, "limit", EventQuery.DEFAULT_LIMIT, 1, EventQuery.MAX_LIMIT);
     Severity severity = null;
     String sev = ctx.queryParam("severity");
     if (sev != null) {
@@ -164,10 +159,10 @@ final class EventRoutes {
     Long before = null;
     String cursor = ctx.queryParam("cursor");
     if (cursor != null) {
-      before = decodeCursor(cursor);
+      before = Params.decodeCursor(cursor, "e");
     }
     EventQuery q = new EventQuery(ctx.queryParam("service"), ctx.queryParam("source"),
-        ctx.queryParam("type"), severity, timeParam(ctx, "since"), timeParam(ctx, "until"),
+        ctx.queryParam("type"), severity, Params.timeParam(ctx, "since"), Params.timeParam(ctx, "until"),
         before, limit + 1);
     // One extra row tells whether another page exists, so the last page has no cursor.
     List<StoredEvent> found = store.find(q);
@@ -179,7 +174,7 @@ final class EventRoutes {
     }
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("events", events);
-    out.put("next_cursor", more ? encodeCursor(page.get(page.size() - 1).seq()) : null);
+    out.put("next_cursor", more ? Params.encodeCursor(page.get(page.size() - 1).seq(), "e") : null);
     ctx.json(out);
   }
 
@@ -220,49 +215,4 @@ final class EventRoutes {
     return m;
   }
 
-  private static int intParam(Context ctx, String name, int def, int min, int max) {
-    String v = ctx.queryParam(name);
-    if (v == null) {
-      return def;
-    }
-    try {
-      int n = Integer.parseInt(v);
-      if (n < min || n > max) {
-        throw ApiException.badRequest(name + ": must be between " + min + " and " + max);
-      }
-      return n;
-    } catch (NumberFormatException e) {
-      throw ApiException.badRequest(name + ": not a whole number: \"" + v + "\"");
-    }
-  }
-
-  private static Instant timeParam(Context ctx, String name) {
-    String v = ctx.queryParam(name);
-    if (v == null) {
-      return null;
-    }
-    try {
-      return OffsetDateTime.parse(v).toInstant();
-    } catch (DateTimeParseException e) {
-      throw ApiException.badRequest(name + ": not an RFC 3339 timestamp (like"
-          + " 2026-11-23T09:30:00Z)");
-    }
-  }
-
-  static String encodeCursor(long seq) {
-    return Base64.getUrlEncoder().withoutPadding()
-        .encodeToString(("e" + seq).getBytes(StandardCharsets.US_ASCII));
-  }
-
-  static long decodeCursor(String cursor) {
-    try {
-      String s = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII);
-      if (!s.startsWith("e")) {
-        throw new IllegalArgumentException();
-      }
-      return Long.parseLong(s.substring(1));
-    } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest("cursor: not a cursor from a previous page");
-    }
-  }
 }

@@ -44,7 +44,8 @@ public final class HttpServer implements AutoCloseable {
       MeterRegistry meters,
       Supplier<String> metricsScrape,
       BooleanSupplier ready,
-      String version) {}
+      String version,
+      dev.watchkeeper.alert.AlertStore alerts) {}
 
   public HttpServer(Deps d) {
     Auth auth = new Auth(d.config());
@@ -73,6 +74,7 @@ public final class HttpServer implements AutoCloseable {
       cfg.routes.get("/api/v1/version", ctx -> ctx.json(Map.of("version", d.version())));
       events.register(cfg.routes);
       admin.register(cfg.routes);
+      new AlertRoutes(auth, d.alerts()).register(cfg.routes);
       cfg.routes.exception(ApiException.class, (e, ctx) -> writeError(ctx, e));
       cfg.routes.exception(HttpResponseException.class, (e, ctx) -> writeError(ctx,
           new ApiException(e.getStatus(), codeOf(e.getStatus()), e.getMessage())));

@@ -1,0 +1,36 @@
+package dev.watchkeeper.alert;
+
+import dev.watchkeeper.event.Severity;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * One alert: the latest state of everything sent with the same identity (dedup key, or a
+ * fingerprint of the labels) for one service. Informational alerts are recorded but never page.
+ *
+ * @param lastSeq position in the event log of the last event applied (makes replays idempotent)
+ */
+public record Alert(
+    long id,
+    String service,
+    String fingerprint,
+    AlertStatus status,
+    Severity severity,
+    String source,
+    String summary,
+    Map<String, String> labels,
+    Instant firstSeen,
+    Instant lastSeen,
+    Instant resolvedAt,
+    long eventCount,
+    long lastSeq) {
+
+  public Alert {
+    labels = labels == null ? Map.of() : Map.copyOf(labels);
+  }
+
+  /** Informational events never page (PRODUCT principle 2). */
+  public boolean pages() {
+    return status == AlertStatus.FIRING && severity != Severity.INFO;
+  }
+}

@@ -1,0 +1,28 @@
+package dev.watchkeeper.alert;
+
+import dev.watchkeeper.event.StoredEvent;
+import java.util.Locale;
+
+/**
+ * What an event says about its alert. Resolution is explicit: event type {@code resolve} or a type
+ * ending in {@code .resolve} / {@code .resolved} (PagerDuty's {@code pagerduty.resolve} is one).
+ * Acknowledgements ({@code pagerduty.acknowledge}) act on incidents, not alerts, and change events
+ * ({@code change}) are context, not alerts.
+ */
+public enum AlertSignal {
+  TRIGGER, RESOLVE, ACKNOWLEDGE, NONE;
+
+  public static AlertSignal of(StoredEvent se) {
+    String type = se.event().type().toLowerCase(Locale.ROOT);
+    if (type.equals("change")) {
+      return NONE;
+    }
+    if (type.equals("resolve") || type.endsWith(".resolve") || type.endsWith(".resolved")) {
+      return RESOLVE;
+    }
+    if (type.equals("pagerduty.acknowledge")) {
+      return ACKNOWLEDGE;
+    }
+    return TRIGGER;
+  }
+}

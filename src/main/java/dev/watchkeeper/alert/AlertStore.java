@@ -1,0 +1,25 @@
+package dev.watchkeeper.alert;
+
+import dev.watchkeeper.event.StoredEvent;
+import java.util.List;
+import java.util.Optional;
+
+/** Alerts, keyed by (service, fingerprint). JDBC implementation in {@code store/}. */
+public interface AlertStore {
+
+  /**
+   * Applies trigger/resolve events to their alerts in one transaction: creates unknown alerts,
+   * updates known ones. An event at or below an alert's {@code lastSeq} was already applied and is
+   * skipped, so handing the same events over again (after a crash) changes nothing.
+   *
+   * @param changes events in log order, with the signal each carries (TRIGGER or RESOLVE)
+   */
+  void apply(List<Change> changes);
+
+  Optional<Alert> find(String service, String fingerprint);
+
+  List<Alert> list(AlertQuery query);
+
+  /** One event's effect on one alert. */
+  record Change(StoredEvent event, String fingerprint, AlertSignal signal) {}
+}

@@ -1,0 +1,178 @@
+package dev.watchkeeper.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.watchkeeper.alert.Alert;
+import dev.watchkeeper.alert.AlertQuery;
+import dev.watchkeeper.alert.AlertSignal;
+import dev.watchkeeper.alert.AlertStatus;
+import dev.watchkeeper.alert.AlertStore;
+import dev.watchkeeper.event.Event;
+import dev.watchkeeper.event.Severity;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/** {@link AlertStore} on SQLite or PostgreSQL: one upsert per event, skipped when replayed. */
+public final class JdbcAlertStore implements AlertStore {
+  private static final TypeReference<Map<String, String>> LABELS = new TypeReference<>() {};
+  private static final String UPSERT =
+      "INSERT INTO alerts (service, fingerprint, status, severity, source, summary, labels,"
+          + " first_seen, last_seen, resolved_at, event_count, last_seq)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)"
+          + " ON CONFLICT (service, fingerprint) DO UPDATE SET"
+          + " status = excluded.status,"
+          + " severity = COALESCE(excluded.severity, alerts.severity),"
+          + " source = excluded.source,"
+          + " summary = COALESCE(excluded.summary, alerts.summary),"
+          + " labels = COALESCE(excluded.labels, alerts.labels),"
+          + " last_seen = excluded.last_seen,"
+          + " resolved_at = excluded.resolved_at,"
+          + " event_count = alerts.event_count + 1,"
+          + " last_seq = excluded.last_seq"
+          + " WHERE alerts.last_seq < excluded.last_seq";
+  private static final String COLUMNS = "id, service, fingerprint, status, severity, source,"
+      + " summary, labels, first_seen, last_seen, resolved_at, event_count, last_seq";
+
+  private final DataSource ds;
+  private final ObjectMapper mapper;
+
+  public JdbcAlertStore(Database db, ObjectMapper mapper) {
+    this.ds = db.dataSource();
+    this.mapper = mapper;
+  }
+
+  @Override
+  public void apply(List<Change> changes) {
+    try (Connection c = ds.getConnection()) {
+      c.setAutoCommit(false);
+      try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
+        for (Change ch : changes) {
+          Event e = ch.event().event();
+          long at = e.time().toEpochMilli();
+          boolean resolve = ch.signal() == AlertSignal.RESOLVE;
+          ps.setString(1, ch.event().service());
+          ps.setString(2, ch.fingerprint());
+          ps.setString(3, (resolve ? AlertStatus.RESOLVED : AlertStatus.FIRING).wire());
+          setText(ps, 4, e.severity() == null ? null : e.severity().wire());
+          ps.setString(5, e.source());
+          setText(ps, 6, e.summary());
+          setText(ps, 7, e.labels().isEmpty() ? null : json(e.labels()));
+          ps.setLong(8, at);
+          ps.setLong(9, at);
+          if (resolve) {
+            ps.setLong(10, at);
+          } else {
+            ps.setNull(10, Types.BIGINT);
+          }
+          ps.setLong(11, ch.event().seq());
+          ps.addBatch();
+        }
+        ps.executeBatch();
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw new StoreException("applying events to alerts failed", e);
+    }
+  }
+
+  @Override
+  public Optional<Alert> find(String service, String fingerprint) {
+    List<Alert> found = query("SELECT " + COLUMNS
+        + " FROM alerts WHERE service = ? AND fingerprint = ?", List.of(service, fingerprint));
+    return found.stream().findFirst();
+  }
+
+  @Override
+  public List<Alert> list(AlertQuery q) {
+    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM alerts WHERE 1=1");
+    List<Object> args = new ArrayList<>();
+    if (q.service() != null) {
+      sql.append(" AND service = ?");
+      args.add(q.service());
+    }
+    if (q.status() != null) {
+      sql.append(" AND status = ?");
+      args.add(q.status().wire());
+    }
+    if (q.severity() != null) {
+      sql.append(" AND severity = ?");
+      args.add(q.severity().wire());
+    }
+    if (q.beforeId() != null) {
+      sql.append(" AND id < ?");
+      args.add(q.beforeId());
+    }
+    sql.append(" ORDER BY id DESC LIMIT ?");
+    args.add((long) q.limit());
+    return query(sql.toString(), args);
+  }
+
+  private List<Alert> query(String sql, List<Object> args) {
+    try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < args.size(); i++) {
+        if (args.get(i) instanceof Long l) {
+          ps.setLong(i + 1, l);
+        } else {
+          ps.setString(i + 1, (String) args.get(i));
+        }
+      }
+      List<Alert> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(read(rs));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StoreException("reading alerts failed", e);
+    }
+  }
+
+  private Alert read(ResultSet rs) throws SQLException {
+    String sev = rs.getString(5);
+    String labels = rs.getString(8);
+    long resolved = rs.getLong(11);
+    boolean notResolved = rs.wasNull();
+    try {
+      return new Alert(rs.getLong(1), rs.getString(2), rs.getString(3),
+          AlertStatus.parse(rs.getString(4)), sev == null ? null : Severity.parse(sev).orElse(null),
+          rs.getString(6), rs.getString(7),
+          labels == null ? Map.of() : mapper.readValue(labels, LABELS),
+          Instant.ofEpochMilli(rs.getLong(9)), Instant.ofEpochMilli(rs.getLong(10)),
+          notResolved ? null : Instant.ofEpochMilli(resolved), rs.getLong(12), rs.getLong(13));
+    } catch (JsonProcessingException e) {
+      throw new StoreException("stored alert labels are not valid JSON", e);
+    }
+  }
+
+  private String json(Map<String, String> labels) {
+    try {
+      return mapper.writeValueAsString(labels);
+    } catch (JsonProcessingException e) {
+      throw new StoreException("labels cannot be written as JSON", e);
+    }
+  }
+
+  private static void setText(PreparedStatement ps, int i, String v) throws SQLException {
+    if (v == null) {
+      ps.setNull(i, Types.VARCHAR);
+    } else {
+      ps.setString(i, v);
+    }
+  }
+}

@@ -1,0 +1,132 @@
+package dev.watchkeeper.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.watchkeeper.alert.Alert;
+import dev.watchkeeper.alert.AlertHandler;
+import dev.watchkeeper.alert.AlertQuery;
+import dev.watchkeeper.alert.AlertStatus;
+import dev.watchkeeper.config.WatchkeeperConfig.Storage;
+import dev.watchkeeper.event.Event;
+import dev.watchkeeper.event.Severity;
+import dev.watchkeeper.event.StoredEvent;
+import dev.watchkeeper.web.Json;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Events become alerts: one contract, run against every supported database. */
+abstract class AlertStoreContract {
+  static final Instant T0 = Instant.parse("2026-11-23T09:00:00Z");
+
+  Database db;
+  JdbcAlertStore store;
+  AlertHandler handler;
+  long seq;
+
+  abstract Storage storage();
+
+  @BeforeEach
+  void open() {
+    db = Database.open(storage(), null);
+    db.migrate();
+    store = new JdbcAlertStore(db, Json.create());
+    handler = new AlertHandler(store, new SimpleMeterRegistry());
+  }
+
+  @AfterEach
+  void close() {
+    db.close();
+  }
+
+  StoredEvent event(String service, String type, String dedupKey, Severity sev,
+      Map<String, String> labels, int minute) {
+    seq++;
+    return new StoredEvent(seq, service, "r" + seq, T0,
+        new Event("e" + seq, "src", type, T0.plusSeconds(60L * minute), sev, dedupKey,
+            "summary " + seq, labels, null));
+  }
+
+  @Test
+  void repeatedEventsWithOneDedupKeyAreOneAlertCountingEveryEvent() {
+    handler.handle(List.of(
+        event("svc", "cpu.high", "cpu/web-1", Severity.WARNING, Map.of(), 0),
+        event("svc", "cpu.high", "cpu/web-1", Severity.CRITICAL, Map.of(), 1),
+        event("svc", "cpu.high", "cpu/web-2", Severity.WARNING, Map.of(), 2)));
+
+    Alert a = store.find("svc", "cpu/web-1").orElseThrow();
+    assertThat(a.eventCount()).isEqualTo(2);
+    assertThat(a.severity()).isEqualTo(Severity.CRITICAL);
+    assertThat(a.status()).isEqualTo(AlertStatus.FIRING);
+    assertThat(a.firstSeen()).isEqualTo(T0);
+    assertThat(a.lastSeen()).isEqualTo(T0.plusSeconds(60));
+    assertThat(store.list(new AlertQuery("svc", null, null, null, 10))).hasSize(2);
+  }
+
+  @Test
+  void withoutDedupKeyTheLabelsAreTheIdentityWhateverTheirOrder() {
+    handler.handle(List.of(
+        event("svc", "t", null, Severity.ERROR, Map.of("alertname", "Down", "job", "api"), 0),
+        event("svc", "t", null, Severity.ERROR, Map.of("job", "api", "alertname", "Down"), 1),
+        event("svc", "t", null, Severity.ERROR, Map.of("alertname", "Down", "job", "db"), 2)));
+
+    List<Alert> alerts = store.list(new AlertQuery(null, null, null, null, 10));
+    assertThat(alerts).hasSize(2);
+    assertThat(alerts).extracting(Alert::eventCount).containsExactlyInAnyOrder(2L, 1L);
+  }
+
+  @Test
+  void resolveEventResolvesAndALaterTriggerRefiresTheSameAlert() {
+    handler.handle(List.of(event("svc", "disk.full", "disk", Severity.ERROR, Map.of(), 0),
+        event("svc", "disk.full.resolved", "disk", null, Map.of(), 5)));
+    Alert resolved = store.find("svc", "disk").orElseThrow();
+    assertThat(resolved.status()).isEqualTo(AlertStatus.RESOLVED);
+    assertThat(resolved.resolvedAt()).isEqualTo(T0.plusSeconds(300));
+    assertThat(resolved.severity()).isEqualTo(Severity.ERROR);
+    assertThat(resolved.pages()).isFalse();
+
+    handler.handle(List.of(event("svc", "disk.full", "disk", Severity.ERROR, Map.of(), 9)));
+    Alert refired = store.find("svc", "disk").orElseThrow();
+    assertThat(refired.status()).isEqualTo(AlertStatus.FIRING);
+    assertThat(refired.resolvedAt()).isNull();
+    assertThat(refired.id()).isEqualTo(resolved.id());
+  }
+
+  @Test
+  void replayingTheSameEventsAfterACrashChangesNothing() {
+    List<StoredEvent> batch = List.of(
+        event("svc", "t", "k", Severity.ERROR, Map.of(), 0),
+        event("svc", "t", "k", Severity.ERROR, Map.of(), 1));
+    handler.handle(batch);
+    handler.handle(batch);
+
+    assertThat(store.find("svc", "k").orElseThrow().eventCount()).isEqualTo(2);
+  }
+
+  @Test
+  void infoAlertsAreRecordedButNeverPageAndChangesAreNotAlerts() {
+    handler.handle(List.of(event("svc", "deploy.note", "n", Severity.INFO, Map.of(), 0),
+        event("svc", "change", "c", null, Map.of(), 0),
+        event("svc", "pagerduty.acknowledge", "n", null, Map.of(), 1)));
+
+    assertThat(store.find("svc", "n").orElseThrow().pages()).isFalse();
+    assertThat(store.find("svc", "n").orElseThrow().eventCount()).isEqualTo(1);
+    assertThat(store.find("svc", "c")).isEmpty();
+  }
+
+  @Test
+  void sameIdentityInTwoServicesIsTwoAlertsAndFiltersApply() {
+    handler.handle(List.of(event("a", "t", "k", Severity.ERROR, Map.of(), 0),
+        event("b", "t", "k", Severity.WARNING, Map.of(), 0),
+        event("b", "t.resolve", "k", null, Map.of(), 1)));
+
+    assertThat(store.list(new AlertQuery(null, AlertStatus.FIRING, null, null, 10)))
+        .extracting(Alert::service).containsExactly("a");
+    assertThat(store.list(new AlertQuery(null, null, Severity.WARNING, null, 10)))
+        .extracting(Alert::service).containsExactly("b");
+  }
+}
