@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.watchkeeper.alert.AlertHandler;
 import dev.watchkeeper.alert.AlertStore;
 import dev.watchkeeper.config.LiveConfig;
+import dev.watchkeeper.incident.Grouping;
+import dev.watchkeeper.incident.IncidentEngine;
+import dev.watchkeeper.incident.IncidentStore;
 import dev.watchkeeper.config.WatchkeeperConfig;
 import dev.watchkeeper.event.EventProcessor;
 import dev.watchkeeper.event.EventStore;
@@ -12,6 +15,7 @@ import dev.watchkeeper.obs.LogEvent;
 import dev.watchkeeper.store.Database;
 import dev.watchkeeper.store.Dialect;
 import dev.watchkeeper.store.JdbcAlertStore;
+import dev.watchkeeper.store.JdbcIncidentStore;
 import dev.watchkeeper.store.JdbcEventStore;
 import dev.watchkeeper.web.HttpServer;
 import dev.watchkeeper.web.Json;
@@ -62,13 +66,20 @@ public final class Application implements AutoCloseable {
       db.migrate();
       EventStore store = new JdbcEventStore(db, mapper);
       AlertStore alerts = new JdbcAlertStore(db, mapper);
+      IncidentStore incidents = new JdbcIncidentStore(db, mapper);
+      IncidentEngine incidentEngine = new IncidentEngine(incidents, clock, s -> Grouping.DEFAULT);
       this.processor =
-          new EventProcessor(store, List.of(new AlertHandler(alerts, meters)), meters);
+          new EventProcessor(store, List.of(new AlertHandler(alerts, incidentEngine, meters)),
+              meters);
       int writers = db.dialect() == Dialect.SQLITE ? 1 : c.storage().writers();
       this.committer = new GroupCommitter(store, writers, c.ingest().commitMaxEvents(), meters,
           processor::wake);
       this.http = new HttpServer(new HttpServer.Deps(config, mapper, committer, store, clock,
-          meters, meters::scrape, db::ready, Version.get(), alerts));
+          meters, meters::scrape, db::ready, Version.get(), alerts,
+          new dev.watchkeeper.mute.Silences(new dev.watchkeeper.store.JdbcSilenceStore(db, mapper),
+              new dev.watchkeeper.store.JdbcAuditLog(db), clock,
+              () -> config.get().silences().maxDuration()),
+          incidents, incidentEngine));
     } catch (RuntimeException e) {
       db.close();
       throw e;

@@ -13,6 +13,7 @@ import dev.watchkeeper.config.WatchkeeperConfig.RateLimit;
 import dev.watchkeeper.config.WatchkeeperConfig.Role;
 import dev.watchkeeper.config.WatchkeeperConfig.Server;
 import dev.watchkeeper.config.WatchkeeperConfig.Service;
+import dev.watchkeeper.config.WatchkeeperConfig.SilenceLimits;
 import dev.watchkeeper.config.WatchkeeperConfig.Storage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -141,7 +142,7 @@ public final class ConfigLoader {
 
   private static WatchkeeperConfig bind(JsonNode tree, Problems problems) {
     ConfigNode root = ConfigNode.root(tree, problems,
-        "server", "storage", "ingest", "logging", "api_tokens", "services");
+        "server", "storage", "ingest", "logging", "api_tokens", "services", "silences");
     if (root == null) {
       return null;
     }
@@ -154,7 +155,17 @@ public final class ConfigLoader {
     Logging logging = logging(root.map("logging", "level"), problems);
     List<ApiToken> tokens = apiTokens(root, problems);
     List<Service> services = services(root, problems);
-    return new WatchkeeperConfig(server, storage, ingest, logging, tokens, services);
+    SilenceLimits silences = silences(root.map("silences", "max_duration"), problems);
+    return new WatchkeeperConfig(server, storage, ingest, logging, tokens, services, silences);
+  }
+
+  private static SilenceLimits silences(ConfigNode n, Problems problems) {
+    Duration max = n.duration("max_duration", SilenceLimits.DEFAULT_MAX_DURATION);
+    if (max.isZero()) {
+      problems.error(n.path("max_duration"), "must be greater than 0");
+      return SilenceLimits.DEFAULT;
+    }
+    return new SilenceLimits(max);
   }
 
   private static Server server(ConfigNode n, Problems problems) {

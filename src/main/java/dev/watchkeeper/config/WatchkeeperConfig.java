@@ -15,11 +15,19 @@ public record WatchkeeperConfig(
     Ingest ingest,
     Logging logging,
     List<ApiToken> apiTokens,
-    List<Service> services) {
+    List<Service> services,
+    SilenceLimits silences) {
 
   public WatchkeeperConfig {
     apiTokens = List.copyOf(apiTokens);
     services = List.copyOf(services);
+    silences = silences == null ? SilenceLimits.DEFAULT : silences;
+  }
+
+  /** Without a {@code silences} section (its defaults). */
+  public WatchkeeperConfig(Server server, Storage storage, Ingest ingest, Logging logging,
+      List<ApiToken> apiTokens, List<Service> services) {
+    this(server, storage, ingest, logging, apiTokens, services, SilenceLimits.DEFAULT);
   }
 
   public Optional<Service> service(String id) {
@@ -30,7 +38,7 @@ public record WatchkeeperConfig(
   public WatchkeeperConfig withPort(int port) {
     return new WatchkeeperConfig(
         new Server(server.host(), port, server.publicUrl(), server.shutdownGrace()),
-        storage, ingest, logging, apiTokens, services);
+        storage, ingest, logging, apiTokens, services, silences);
   }
 
   /** Returns a copy with the data directory replaced (CLI {@code --data}). */
@@ -39,7 +47,7 @@ public record WatchkeeperConfig(
         server,
         new Storage(storage.url(), storage.username(), storage.password(), dataDir,
             storage.poolSize(), storage.writers()),
-        ingest, logging, apiTokens, services);
+        ingest, logging, apiTokens, services, silences);
   }
 
   /** HTTP listener. */
@@ -95,6 +103,12 @@ public record WatchkeeperConfig(
   /** Log level of the {@code dev.watchkeeper} loggers at start (changeable at run time). */
   public record Logging(String level) {
     public static final String DEFAULT_LEVEL = "info";
+  }
+
+  /** Silences ({@code silences:}): the longest allowed silence. */
+  public record SilenceLimits(Duration maxDuration) {
+    public static final Duration DEFAULT_MAX_DURATION = Duration.ofDays(7);
+    public static final SilenceLimits DEFAULT = new SilenceLimits(DEFAULT_MAX_DURATION);
   }
 
   /** Management API token: name (the actor), role, and the SHA-256 hex of the token. */

@@ -38,11 +38,11 @@ public final class ApiException extends RuntimeException {
     return retryAfterSeconds;
   }
 
-  static ApiException badRequest(String message) {
+  public static ApiException badRequest(String message) {
     return new ApiException(400, "bad_request", message);
   }
 
-  static ApiException notFound(String message) {
+  public static ApiException notFound(String message) {
     return new ApiException(404, "not_found", message);
   }
 }

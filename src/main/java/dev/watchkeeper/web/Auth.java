@@ -25,10 +25,11 @@ public final class Auth {
   }
 
   /** The service and key of the request's integration key; 401 if missing or unknown. */
-  Credentials.KeyRef integrationKey(Context ctx) {
+  public Credentials.KeyRef integrationKey(Context ctx) {
     String token = bearer(ctx);
     if (token == null) {
-      throw unauthorized("missing integration key: send it as 'Authorization: Bearer <key>'");
+      throw unauthorized("missing integration key: send it as 'Authorization: Bearer <key>'"
+          + " (or as the Basic auth password)");
     }
     return credentials.get().integrationKey(token).orElseThrow(() -> {
       LogEvent.AUTH_REJECTED.info(log).addKeyValue("path", ctx.path())
@@ -38,10 +39,11 @@ public final class Auth {
   }
 
   /** The request's API token if it has at least {@code role}; 401 or 403 otherwise. */
-  ApiToken require(Context ctx, Role role) {
+  public ApiToken require(Context ctx, Role role) {
     String token = bearer(ctx);
     if (token == null) {
-      throw unauthorized("missing API token: send it as 'Authorization: Bearer <token>'");
+      throw unauthorized("missing API token: send it as 'Authorization: Bearer <token>'"
+          + " (or as the Basic auth password)");
     }
     ApiToken t = credentials.get().apiToken(token).orElseThrow(() -> {
       LogEvent.AUTH_REJECTED.info(log).addKeyValue("path", ctx.path()).log("unknown API token");
@@ -64,6 +66,19 @@ public final class Auth {
     if (h.regionMatches(true, 0, "Bearer ", 0, 7)) {
       String t = h.substring(7).trim();
       return t.isEmpty() ? null : t;
+    }
+    // Basic auth, for tools that only speak it (Prometheus basic_auth, amtool): the password is
+    // the secret, the user name is ignored.
+    if (h.regionMatches(true, 0, "Basic ", 0, 6)) {
+      try {
+        String pair = new String(java.util.Base64.getDecoder().decode(h.substring(6).trim()),
+            java.nio.charset.StandardCharsets.UTF_8);
+        int colon = pair.indexOf(':');
+        String password = colon < 0 ? "" : pair.substring(colon + 1);
+        return password.isEmpty() ? null : password;
+      } catch (IllegalArgumentException e) {
+        return null;
+      }
     }
     return null;
   }

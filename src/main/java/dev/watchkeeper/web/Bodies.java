@@ -5,10 +5,10 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /** Reads request bodies with a hard size limit (413 beyond it). */
-final class Bodies {
+public final class Bodies {
   private Bodies() {}
 
-  static byte[] read(Context ctx, int maxBytes) {
+  public static byte[] read(Context ctx, int maxBytes) {
     long declared = ctx.req().getContentLengthLong();
     if (declared > maxBytes) {
       throw tooLarge(maxBytes);

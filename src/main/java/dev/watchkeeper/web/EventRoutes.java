@@ -10,28 +10,20 @@ import dev.watchkeeper.event.Event;
 import dev.watchkeeper.event.EventParser;
 import dev.watchkeeper.event.EventQuery;
 import dev.watchkeeper.event.EventStore;
-import dev.watchkeeper.event.GroupCommitter;
-import dev.watchkeeper.event.Ids;
-import dev.watchkeeper.event.IngestBatch;
 import dev.watchkeeper.event.InvalidEventsException;
 import dev.watchkeeper.event.MalformedJsonException;
 import dev.watchkeeper.event.RequestStatus;
 import dev.watchkeeper.event.Severity;
-import dev.watchkeeper.event.StorageUnavailableException;
 import dev.watchkeeper.event.StoredEvent;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * Event ingest ({@code POST /api/v1/events}, native JSON and CloudEvents in all three modes) and
@@ -42,30 +34,17 @@ final class EventRoutes {
   private final Auth auth;
   private final EventParser parser;
   private final CloudEventsParser cloudEvents;
-  private final GroupCommitter committer;
+  private final IngestGate gate;
   private final EventStore store;
-  private final RateLimiter limiter;
-  private final Clock clock;
-  private final Counter acceptedEvents;
-  private final MeterRegistry meters;
 
-  EventRoutes(LiveConfig config, Auth auth, ObjectMapper mapper, GroupCommitter committer,
-      EventStore store, Clock clock, MeterRegistry meters) {
+  EventRoutes(LiveConfig config, Auth auth, ObjectMapper mapper, IngestGate gate,
+      EventStore store, Clock clock) {
     this.config = config;
     this.auth = auth;
     this.parser = new EventParser(mapper, clock);
     this.cloudEvents = new CloudEventsParser(mapper, parser);
-    this.committer = committer;
+    this.gate = gate;
     this.store = store;
-    this.clock = clock;
-    this.meters = meters;
-    Ingest ingest = config.get().ingest();
-    this.limiter = new RateLimiter(clock, ingest.rateLimit().eventsPerSecond(),
-        ingest.rateLimit().burst());
-    config.onChange(c -> limiter.configure(c.ingest().rateLimit().eventsPerSecond(),
-        c.ingest().rateLimit().burst()));
-    this.acceptedEvents = Counter.builder("watchkeeper.ingest.events.accepted")
-        .description("Events answered 202 (stored)").register(meters);
   }
 
   void register(RoutesConfig routes) {
@@ -79,28 +58,13 @@ final class EventRoutes {
     Ingest limits = config.get().ingest();
     byte[] body = Bodies.read(ctx, limits.maxBodyBytes());
     List<Event> events = parse(ctx, body, limits.maxBatchEvents());
-    Duration wait = limiter.acquire(key.service() + "/" + key.keyName(), events.size());
-    if (!wait.isZero()) {
-      meters.counter("watchkeeper.ingest.rate_limited", "service", key.service()).increment();
-      long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
-      throw new ApiException(429, "rate_limited", "integration key '" + key.keyName()
-          + "' is over its rate limit of " + (long) limits.rateLimit().eventsPerSecond()
-          + " events/s; retry after " + seconds + " s", List.of(), seconds);
-    }
-    String requestId = Ids.newId(clock);
-    IngestBatch batch = new IngestBatch(requestId, key.service(), key.keyName(),
-        ctx.attribute(HttpServer.TRACE_ID), clock.instant(), events);
-    CompletableFuture<AppendResult> stored = committer.submit(batch);
+    gate.checkRate(key, events.size());
+    CompletableFuture<AppendResult> stored = gate.submit(ctx, key, events);
     ctx.future(() -> stored.handle((r, err) -> {
       if (err != null) {
-        Throwable cause = err instanceof CompletionException ? err.getCause() : err;
-        String msg = cause instanceof StorageUnavailableException ? cause.getMessage()
-            : "the events could not be stored";
-        HttpServer.writeError(ctx, new ApiException(503, "unavailable",
-            msg + "; nothing was stored, retry with the same event ids", List.of(), 1L));
+        HttpServer.writeError(ctx, IngestGate.unavailable(err));
         return null;
       }
-      acceptedEvents.increment(events.size());
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("status", "accepted");
       out.put("request_id", r.requestId());

@@ -29,7 +29,7 @@ import org.slf4j.MDC;
  */
 public final class HttpServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
-  static final String TRACE_ID = "wk.trace_id";
+  public static final String TRACE_ID = "wk.trace_id";
   static final String REQUEST_ID = "wk.request_id";
 
   private final Javalin app;
@@ -45,13 +45,15 @@ public final class HttpServer implements AutoCloseable {
       Supplier<String> metricsScrape,
       BooleanSupplier ready,
       String version,
-      dev.watchkeeper.alert.AlertStore alerts) {}
+      dev.watchkeeper.alert.AlertStore alerts,
+      dev.watchkeeper.mute.Silences silences,
+      dev.watchkeeper.incident.IncidentStore incidents,
+      dev.watchkeeper.incident.IncidentEngine incidentEngine) {}
 
   public HttpServer(Deps d) {
     Auth auth = new Auth(d.config());
-    EventRoutes events =
-        new EventRoutes(d.config(), auth, d.mapper(), d.committer(), d.store(), d.clock(),
-            d.meters());
+    IngestGate gate = new IngestGate(d.config(), d.committer(), d.clock(), d.meters());
+    EventRoutes events = new EventRoutes(d.config(), auth, d.mapper(), gate, d.store(), d.clock());
     AdminRoutes admin = new AdminRoutes(d.config(), auth, d.mapper());
     var server = d.config().get().server();
     this.app = Javalin.create(cfg -> {
@@ -74,7 +76,16 @@ public final class HttpServer implements AutoCloseable {
       cfg.routes.get("/api/v1/version", ctx -> ctx.json(Map.of("version", d.version())));
       events.register(cfg.routes);
       admin.register(cfg.routes);
+      if (d.silences() != null) {
+        new dev.watchkeeper.web.compat.AlertmanagerSilenceRoutes(d.config(), d.mapper(),
+            d.silences()).register(cfg.routes);
+      }
+      new dev.watchkeeper.web.compat.PagerDutyRoutes(d, gate).register(cfg.routes);
       new AlertRoutes(auth, d.alerts()).register(cfg.routes);
+      new IncidentRoutes(auth, d.incidents(), d.incidentEngine(), d.mapper())
+          .register(cfg.routes);
+      new dev.watchkeeper.web.compat.PrometheusAlertsRoutes(auth, gate, d.mapper(), d.clock())
+          .register(cfg.routes);
       cfg.routes.exception(ApiException.class, (e, ctx) -> writeError(ctx, e));
       cfg.routes.exception(HttpResponseException.class, (e, ctx) -> writeError(ctx,
           new ApiException(e.getStatus(), codeOf(e.getStatus()), e.getMessage())));
@@ -135,7 +146,7 @@ public final class HttpServer implements AutoCloseable {
     };
   }
 
-  static void writeError(Context ctx, ApiException e) {
+  public static void writeError(Context ctx, ApiException e) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("status", e.status());
     body.put("error", e.code());

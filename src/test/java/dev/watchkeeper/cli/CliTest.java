@@ -72,7 +72,7 @@ class CliTest {
     Run second = run("migrate", "--data", dir.toString());
 
     assertThat(first.code()).isZero();
-    assertThat(first.out()).contains("migrations applied: 1");
+    assertThat(first.out()).containsPattern("migrations applied: [1-9]");
     assertThat(second.out()).contains("migrations applied: 0");
     assertThat(Files.exists(dir.resolve("watchkeeper.db"))).isTrue();
   }

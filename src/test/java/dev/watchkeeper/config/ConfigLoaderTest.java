@@ -158,7 +158,8 @@ class ConfigLoaderTest {
   @Test
   void unknownTopLevelKeyListsTheKnownOnes() {
     assertThat(errors("servics: []\n" + ONE_SERVICE, NO_ENV)).containsExactly(
-        "servics: unknown key (known: server, storage, ingest, logging, api_tokens, services)");
+        "servics: unknown key (known: server, storage, ingest, logging, api_tokens, services,"
+            + " silences)");
   }
 
   @Test
@@ -384,6 +385,22 @@ class ConfigLoaderTest {
 
     assertThat(invalid(ConfigLoader.load(file)))
         .containsExactly(new ConfigError("", "config file " + file + " is not valid UTF-8."));
+  }
+
+  // --- silences ---
+
+  @Test
+  void silencesMaxDurationDefaultsToSevenDaysAndCanBeSet() {
+    assertThat(valid(ONE_SERVICE, NO_ENV).silences().maxDuration()).isEqualTo(Duration.ofDays(7));
+    assertThat(valid("silences: {max_duration: 36h}\n" + ONE_SERVICE, NO_ENV).silences()
+        .maxDuration()).isEqualTo(Duration.ofHours(36));
+  }
+
+  @Test
+  void silencesMaxDurationMustBeAPositiveDuration() {
+    assertThat(errors("silences: {max_duration: 0s, max: 1}\n" + ONE_SERVICE, NO_ENV))
+        .containsExactly("silences.max: unknown key (known: max_duration)",
+            "silences.max_duration: must be greater than 0");
   }
 
   // --- helpers ---

@@ -35,7 +35,7 @@ abstract class AlertStoreContract {
     db = Database.open(storage(), null);
     db.migrate();
     store = new JdbcAlertStore(db, Json.create());
-    handler = new AlertHandler(store, new SimpleMeterRegistry());
+    handler = new AlertHandler(store, null, new SimpleMeterRegistry());
   }
 
   @AfterEach

@@ -1,0 +1,204 @@
+package dev.watchkeeper.incident;
+
+import dev.watchkeeper.event.Severity;
+import dev.watchkeeper.incident.IncidentTx.AlertRow;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Incident lifecycle. Alerts drive it ({@link #reconcile}): a paging alert that fires and has no
+ * open incident joins the open incident of its service and group (if opened within the grouping
+ * window) or opens a new one; when every alert of an incident has resolved, the incident resolves
+ * (actor {@code system}). Responders drive it through {@link #acknowledge}, {@link #resolve},
+ * {@link #snooze}, {@link #reassign} and {@link #note}; each names its actor and lands on the
+ * timeline.
+ *
+ * <p>Reconciling looks at the alerts' current state, not at the events, so running it again over
+ * the same alerts (after a crash, the processor hands the same events over again) changes nothing.
+ * Timeline lines about alerts are written once per alert status ({@code notedStatus}).
+ *
+ * <p>Threading: stateless; each call is one transaction.
+ */
+public final class IncidentEngine {
+  public static final String SYSTEM = "system";
+
+  private final IncidentStore store;
+  private final Clock clock;
+  private final Function<String, Grouping> grouping;
+
+  /** @param grouping the grouping of each service */
+  public IncidentEngine(IncidentStore store, Clock clock, Function<String, Grouping> grouping) {
+    this.store = store;
+    this.clock = clock;
+    this.grouping = grouping;
+  }
+
+  /** An alert touched by the events just applied. */
+  public record AlertRef(String service, String fingerprint) {}
+
+  public void reconcile(List<AlertRef> touched) {
+    Instant now = clock.instant();
+    store.inTransaction(tx -> {
+      for (AlertRef ref : touched) {
+        tx.alert(ref.service(), ref.fingerprint()).ifPresent(a -> reconcile(tx, a, now));
+      }
+      return null;
+    });
+  }
+
+  private void reconcile(IncidentTx tx, AlertRow a, Instant now) {
+    String status = a.firing() ? "firing" : "resolved";
+    boolean pages = a.firing() && a.severity() != Severity.INFO;
+    Optional<Incident> current = a.incidentId() == null ? Optional.empty()
+        : tx.incident(a.incidentId()).filter(i -> i.state() != IncidentState.RESOLVED);
+    if (pages && current.isEmpty()) {
+      Grouping g = grouping.apply(a.service());
+      String key = g.key(a.labels());
+      Optional<Incident> open = tx.openIncident(a.service(), key, now.minus(g.window()));
+      long id;
+      if (open.isPresent()) {
+        Incident i = open.get();
+        id = i.id();
+        tx.update(withSeverity(i, a.severity(), now));
+        tx.addTimeline(id, now, "source:" + a.service(), "alert.grouped",
+            "alert " + a.fingerprint() + " joined: " + text(a.summary()));
+      } else {
+        id = tx.insertIncident(a.service(), a.summary() == null ? a.fingerprint() : a.summary(),
+            a.severity(), key, now);
+        tx.addTimeline(id, now, "source:" + a.service(), "incident.triggered",
+            "triggered by alert " + a.fingerprint() + ": " + text(a.summary()));
+      }
+      tx.attach(a.id(), id);
+      tx.markNoted(a.id(), status);
+      return;
+    }
+    if (current.isEmpty() || status.equals(a.notedStatus())) {
+      if (!status.equals(a.notedStatus())) {
+        tx.markNoted(a.id(), status);
+      }
+      return;
+    }
+    Incident i = current.get();
+    tx.markNoted(a.id(), status);
+    if (a.firing()) {
+      tx.addTimeline(i.id(), now, "source:" + a.service(), "alert.refired",
+          "alert " + a.fingerprint() + " fired again: " + text(a.summary()));
+      return;
+    }
+    tx.addTimeline(i.id(), now, "source:" + a.service(), "alert.resolved",
+        "alert " + a.fingerprint() + " resolved");
+    if (tx.firingAlerts(i.id()) == 0) {
+      tx.update(resolved(i, SYSTEM, now));
+      tx.addTimeline(i.id(), now, SYSTEM, "incident.resolved", "resolved: all its alerts resolved");
+    }
+  }
+
+  /**
+   * Acknowledges the open incident of an alert, as a sender asked (PagerDuty
+   * {@code event_action: acknowledge}); nothing happens if the alert has no open incident.
+   */
+  public void acknowledgeAlert(String service, String fingerprint, String actor) {
+    Long incident = store.inTransaction(tx -> tx.alert(service, fingerprint)
+        .map(AlertRow::incidentId).orElse(null));
+    if (incident != null) {
+      acknowledge(incident, actor);
+    }
+  }
+
+  public Outcome acknowledge(long id, String actor) {
+    return act(id, actor, "incident.acknowledged", i -> switch (i.state()) {
+      case RESOLVED -> conflict("incident " + id + " is resolved; it cannot be acknowledged");
+      case ACKNOWLEDGED -> conflict("incident " + id + " is already acknowledged by "
+          + i.acknowledgedBy());
+      case TRIGGERED -> null;
+    }, (i, now) -> copy(i, IncidentState.ACKNOWLEDGED, now, actor, i.resolvedAt(),
+        i.resolvedBy(), i.snoozedUntil(), i.assignee(), now), i -> "acknowledged");
+  }
+
+  public Outcome resolve(long id, String actor) {
+    return act(id, actor, "incident.resolved", i -> i.state() == IncidentState.RESOLVED
+        ? conflict("incident " + id + " is already resolved") : null,
+        (i, now) -> resolved(i, actor, now), i -> "resolved");
+  }
+
+  public Outcome snooze(long id, String actor, Instant until) {
+    return act(id, actor, "incident.snoozed", i -> {
+      if (i.state() != IncidentState.ACKNOWLEDGED) {
+        return conflict("incident " + id + " is " + i.state().wire()
+            + "; only an acknowledged incident can be snoozed (acknowledge it first)");
+      }
+      return until.isAfter(clock.instant()) ? null
+          : conflict("the snooze end " + until + " is not in the future");
+    }, (i, now) -> copy(i, i.state(), i.acknowledgedAt(), i.acknowledgedBy(), i.resolvedAt(),
+        i.resolvedBy(), until, i.assignee(), now), i -> "snoozed until " + until);
+  }
+
+  public Outcome reassign(long id, String actor, String assignee) {
+    return act(id, actor, "incident.reassigned", i -> i.state() == IncidentState.RESOLVED
+        ? conflict("incident " + id + " is resolved; it cannot be reassigned") : null,
+        (i, now) -> copy(i, i.state(), i.acknowledgedAt(), i.acknowledgedBy(), i.resolvedAt(),
+            i.resolvedBy(), i.snoozedUntil(), assignee, now),
+        i -> "assigned to " + assignee);
+  }
+
+  public Outcome note(long id, String actor, String text) {
+    return act(id, actor, "note", i -> null, (i, now) -> i, i -> text);
+  }
+
+  private interface Change {
+    Incident apply(Incident i, Instant now);
+  }
+
+  private Outcome act(long id, String actor, String kind, Function<Incident, Outcome> check,
+      Change change, Function<Incident, String> message) {
+    return store.inTransaction(tx -> {
+      Optional<Incident> found = tx.incident(id);
+      if (found.isEmpty()) {
+        return new Outcome.NotFound(id);
+      }
+      Outcome refused = check.apply(found.get());
+      if (refused != null) {
+        return refused;
+      }
+      Instant now = clock.instant();
+      Incident next = change.apply(found.get(), now);
+      if (next != found.get()) {
+        tx.update(next);
+      }
+      tx.addTimeline(id, now, actor, kind, message.apply(next));
+      return new Outcome.Done(next);
+    });
+  }
+
+  private static Outcome conflict(String reason) {
+    return new Outcome.Conflict(reason);
+  }
+
+  private static Incident resolved(Incident i, String actor, Instant now) {
+    return copy(i, IncidentState.RESOLVED, i.acknowledgedAt(), i.acknowledgedBy(), now, actor,
+        null, i.assignee(), now);
+  }
+
+  private static Incident withSeverity(Incident i, Severity s, Instant now) {
+    Severity max = i.severity() == null || (s != null && s.ordinal() < i.severity().ordinal())
+        ? s : i.severity();
+    return new Incident(i.id(), i.service(), i.state(), i.title(), max, i.groupKey(),
+        i.openedAt(), i.acknowledgedAt(), i.acknowledgedBy(), i.resolvedAt(), i.resolvedBy(),
+        i.snoozedUntil(), i.assignee(), i.alertCount(), now);
+  }
+
+  private static Incident copy(Incident i, IncidentState state, Instant ackAt, String ackBy,
+      Instant resolvedAt, String resolvedBy, Instant snoozedUntil, String assignee, Instant now) {
+    return new Incident(i.id(), i.service(), state, i.title(), i.severity(), i.groupKey(),
+        i.openedAt(), ackAt, ackBy, resolvedAt, resolvedBy, snoozedUntil, assignee,
+        i.alertCount(), now);
+  }
+
+  private static String text(String s) {
+    return s == null ? "(no summary)" : s;
+  }
+
+}

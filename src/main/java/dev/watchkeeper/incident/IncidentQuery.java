@@ -1,0 +1,10 @@
+package dev.watchkeeper.incident;
+
+import java.time.Instant;
+
+/** Filters for listing incidents, newest first; null means any. {@code beforeId} is the cursor. */
+public record IncidentQuery(
+    String service, IncidentState state, Instant since, Instant until, Long beforeId, int limit) {
+  public static final int DEFAULT_LIMIT = 50;
+  public static final int MAX_LIMIT = 500;
+}

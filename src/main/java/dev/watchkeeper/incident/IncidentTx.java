@@ -1,0 +1,50 @@
+package dev.watchkeeper.incident;
+
+import dev.watchkeeper.event.Severity;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads and writes of one database transaction, for {@link IncidentEngine}. Everything done
+ * through one instance commits together or not at all.
+ */
+public interface IncidentTx {
+
+  /** The alert facts the engine needs. */
+  record AlertRow(
+      long id,
+      String service,
+      String fingerprint,
+      boolean firing,
+      Severity severity,
+      String summary,
+      Map<String, String> labels,
+      Long incidentId,
+      String notedStatus) {}
+
+  Optional<AlertRow> alert(String service, String fingerprint);
+
+  /** Records which alert status the incident timeline has already told (replay guard). */
+  void markNoted(long alertId, String status);
+
+  void attach(long alertId, long incidentId);
+
+  Optional<Incident> incident(long id);
+
+  /** The newest not-resolved incident of the service and group opened at or after {@code since}. */
+  Optional<Incident> openIncident(String service, String groupKey, Instant since);
+
+  long insertIncident(String service, String title, Severity severity, String groupKey,
+      Instant at);
+
+  /** Saves the changed lifecycle fields of an incident. */
+  void update(Incident incident);
+
+  int firingAlerts(long incidentId);
+
+  List<AlertRow> alertsOf(long incidentId);
+
+  void addTimeline(long incidentId, Instant at, String actor, String kind, String message);
+}

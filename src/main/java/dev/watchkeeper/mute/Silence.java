@@ -1,0 +1,55 @@
+package dev.watchkeeper.mute;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A stored silence: while active, alerts whose labels satisfy every matcher are muted.
+ *
+ * <p>State at {@code now}: pending before {@code startsAt}, active from {@code startsAt} until
+ * {@code endsAt}, expired from {@code endsAt} on. (Alertmanager still calls a silence active at
+ * exactly {@code endsAt}; here expiring sets {@code endsAt = now} and the silence is expired at once,
+ * which with millisecond times is what a reader expects.)
+ *
+ * @param expireWhenResolved end the silence when the alert it was made for resolves (set by
+ *     Watchkeeper's own UI/API later; always false through the Alertmanager API)
+ */
+public record Silence(
+    String id,
+    List<Matcher> matchers,
+    Instant startsAt,
+    Instant endsAt,
+    String createdBy,
+    String comment,
+    Instant updatedAt,
+    boolean expireWhenResolved) {
+
+  public Silence {
+    matchers = List.copyOf(matchers);
+  }
+
+  public SilenceState state(Instant now) {
+    if (now.isBefore(startsAt)) {
+      return SilenceState.PENDING;
+    }
+    if (!now.isBefore(endsAt)) {
+      return SilenceState.EXPIRED;
+    }
+    return SilenceState.ACTIVE;
+  }
+
+  /** True when every matcher accepts {@code labels} (regardless of state). */
+  public boolean matches(Map<String, String> labels) {
+    for (Matcher m : matchers) {
+      if (!m.matches(labels)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  Silence withTimes(Instant starts, Instant ends, Instant updated) {
+    return new Silence(id, matchers, starts, ends, createdBy, comment, updated, expireWhenResolved);
+  }
+}

@@ -1,0 +1,240 @@
+package dev.watchkeeper.mute;
+
+import dev.watchkeeper.audit.AuditLog;
+import dev.watchkeeper.event.Ids;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Silences with Alertmanager's rules (silence/silence.go):
+ *
+ * <ul>
+ *   <li>A new silence gets a new id; a start in the past becomes now.
+ *   <li>An update (request with an id) changes the silence in place only when that does not rewrite
+ *       history ({@code canUpdate}): same matchers in the same order, and for an active silence the
+ *       same start (to the second) and an end not in the past; for a pending one a start not in the
+ *       past. Otherwise the old silence is expired (unless it already is) and a new one with a new
+ *       id is created. An expired silence is never updated in place.
+ *   <li>Expiring an active silence sets its end to now; a pending one gets start = end = now.
+ *       Expiring an expired one changes nothing.
+ * </ul>
+ *
+ * <p>Every create, in-place update and expiry writes an audit row. Thread-safe: changes are
+ * serialised in this process, and the store's conditional replace catches a change made by another
+ * node meanwhile.
+ */
+public final class Silences {
+  /** Default longest silence, unless {@code silences.max_duration} says otherwise. */
+  public static final Duration DEFAULT_MAX_DURATION = Duration.ofDays(7);
+
+  static final String TARGET = "silence";
+
+  private final SilenceStore store;
+  private final AuditLog audit;
+  private final Clock clock;
+  private final Supplier<Duration> maxDuration;
+
+  public Silences(SilenceStore store, AuditLog audit, Clock clock,
+      Supplier<Duration> maxDuration) {
+    this.store = store;
+    this.audit = audit;
+    this.clock = clock;
+    this.maxDuration = maxDuration;
+  }
+
+  /** Creates a silence, or updates the one named by {@code request.id()}. */
+  public synchronized SilenceResult save(SilenceRequest request, String actor) {
+    Instant now = now();
+    List<String> problems = request.problems(now, maxDuration.get());
+    if (!problems.isEmpty()) {
+      return new SilenceResult.Invalid(problems);
+    }
+    Instant startsAt = request.startsAt() == null ? now : request.startsAt();
+    Silence prev = null;
+    if (request.id() != null && !request.id().isEmpty()) {
+      Optional<Silence> found = store.find(request.id());
+      if (found.isEmpty()) {
+        return new SilenceResult.NotFound(request.id());
+      }
+      prev = found.get();
+      Silence next = new Silence(prev.id(), request.matchers(), startsAt, request.endsAt(),
+          request.createdBy(), request.comment(), now, request.expireWhenResolved());
+      if (canUpdate(prev, next, now)) {
+        if (!store.replace(next, prev.updatedAt())) {
+          throw new ConcurrentChangeException(prev.id());
+        }
+        audit.record(new AuditLog.Entry(now, actor, "silence.update", TARGET, next.id(),
+            details(next, null)));
+        return new SilenceResult.Saved(next, null);
+      }
+    }
+    String replaced = null;
+    if (prev != null) {
+      replaced = prev.id();
+      if (prev.state(now) != SilenceState.EXPIRED) {
+        expire(prev, now, actor, "replaced by a changed silence");
+      }
+    }
+    Silence created = new Silence(Ids.newId(clock), request.matchers(),
+        startsAt.isBefore(now) ? now : startsAt, request.endsAt(), request.createdBy(),
+        request.comment(), now, request.expireWhenResolved());
+    store.insert(created);
+    audit.record(new AuditLog.Entry(now, actor, "silence.create", TARGET, created.id(),
+        details(created, replaced)));
+    return new SilenceResult.Saved(created, replaced);
+  }
+
+  /** Ends a silence now. */
+  public synchronized ExpireResult expire(String id, String actor) {
+    Optional<Silence> found = store.find(id);
+    if (found.isEmpty()) {
+      return new ExpireResult.NotFound(id);
+    }
+    Instant now = now();
+    Silence s = found.get();
+    if (s.state(now) == SilenceState.EXPIRED) {
+      return new ExpireResult.AlreadyExpired(s);
+    }
+    return new ExpireResult.Expired(expire(s, now, actor, null));
+  }
+
+  private Silence expire(Silence s, Instant now, String actor, String reason) {
+    Instant start = s.state(now) == SilenceState.PENDING ? now : s.startsAt();
+    Silence expired = s.withTimes(start, now, now);
+    if (!store.replace(expired, s.updatedAt())) {
+      throw new ConcurrentChangeException(s.id());
+    }
+    audit.record(new AuditLog.Entry(now, actor, "silence.expire", TARGET, s.id(),
+        reason == null ? null : "{\"reason\":\"" + reason + "\"}"));
+    return expired;
+  }
+
+  public Optional<Silence> get(String id) {
+    return store.find(id);
+  }
+
+  /**
+   * All silences whose matchers include every filter matcher exactly (same name, operator and
+   * value; Alertmanager's {@code CheckSilenceMatchesFilterLabels}), sorted like Alertmanager:
+   * active (soonest end first), then pending (soonest start first), then expired (latest end
+   * first).
+   */
+  public List<Silence> list(List<Matcher> filter) {
+    Instant now = now();
+    List<Silence> out = new ArrayList<>();
+    for (Silence s : store.all()) {
+      if (s.matchers().containsAll(filter)) {
+        out.add(s);
+      }
+    }
+    out.sort(order(now));
+    return out;
+  }
+
+  /** Ids of the active silences that mute an alert with these labels, sorted. */
+  public List<String> isSilenced(Map<String, String> labels) {
+    Instant now = now();
+    List<String> ids = new ArrayList<>();
+    for (Silence s : store.activeAt(now)) {
+      if (s.state(now) == SilenceState.ACTIVE && s.matches(labels)) {
+        ids.add(s.id());
+      }
+    }
+    ids.sort(Comparator.naturalOrder());
+    return ids;
+  }
+
+  public Instant now() {
+    return clock.instant();
+  }
+
+  static Comparator<Silence> order(Instant now) {
+    return (a, b) -> {
+      SilenceState sa = a.state(now);
+      SilenceState sb = b.state(now);
+      if (sa != sb) {
+        return Integer.compare(rank(sa), rank(sb));
+      }
+      return switch (sa) {
+        case ACTIVE -> a.endsAt().compareTo(b.endsAt());
+        case PENDING -> a.startsAt().compareTo(b.startsAt());
+        case EXPIRED -> b.endsAt().compareTo(a.endsAt());
+      };
+    };
+  }
+
+  private static int rank(SilenceState s) {
+    return switch (s) {
+      case ACTIVE -> 0;
+      case PENDING -> 1;
+      case EXPIRED -> 2;
+    };
+  }
+
+  /** Alertmanager's canUpdate: may {@code b} overwrite {@code a} without rewriting history? */
+  static boolean canUpdate(Silence a, Silence b, Instant now) {
+    if (!a.matchers().equals(b.matchers())) {
+      return false;
+    }
+    return switch (a.state(now)) {
+      case ACTIVE -> a.startsAt().getEpochSecond() == b.startsAt().getEpochSecond()
+          && !b.endsAt().isBefore(now);
+      case PENDING -> !b.startsAt().isBefore(now);
+      case EXPIRED -> false;
+    };
+  }
+
+  private static String details(Silence s, String replaces) {
+    StringBuilder b = new StringBuilder("{\"matchers\":[");
+    for (int i = 0; i < s.matchers().size(); i++) {
+      if (i > 0) {
+        b.append(',');
+      }
+      b.append(quote(s.matchers().get(i).toString()));
+    }
+    b.append("],\"startsAt\":").append(quote(s.startsAt().toString()))
+        .append(",\"endsAt\":").append(quote(s.endsAt().toString()))
+        .append(",\"createdBy\":").append(quote(s.createdBy()))
+        .append(",\"comment\":").append(quote(s.comment()));
+    if (replaces != null) {
+      b.append(",\"replaces\":").append(quote(replaces));
+    }
+    return b.append('}').toString();
+  }
+
+  /** A JSON string literal (the domain has no JSON library; this is all it needs). */
+  static String quote(String s) {
+    StringBuilder b = new StringBuilder("\"");
+    for (char c : s.toCharArray()) {
+      switch (c) {
+        case '"' -> b.append("\\\"");
+        case '\\' -> b.append("\\\\");
+        case '\n' -> b.append("\\n");
+        case '\r' -> b.append("\\r");
+        case '\t' -> b.append("\\t");
+        default -> {
+          if (c < 0x20) {
+            b.append(String.format("\\u%04x", (int) c));
+          } else {
+            b.append(c);
+          }
+        }
+      }
+    }
+    return b.append('"').toString();
+  }
+
+  /** Another node changed the silence between our read and our write; the client may retry. */
+  public static final class ConcurrentChangeException extends RuntimeException {
+    ConcurrentChangeException(String id) {
+      super("silence " + id + " was changed at the same time by another request; retry");
+    }
+  }
+}

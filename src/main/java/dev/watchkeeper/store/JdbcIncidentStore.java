@@ -1,0 +1,313 @@
+package dev.watchkeeper.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.watchkeeper.event.Severity;
+import dev.watchkeeper.incident.Incident;
+import dev.watchkeeper.incident.IncidentQuery;
+import dev.watchkeeper.incident.IncidentState;
+import dev.watchkeeper.incident.IncidentStore;
+import dev.watchkeeper.incident.IncidentTx;
+import dev.watchkeeper.incident.TimelineEntry;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import javax.sql.DataSource;
+
+/**
+ * {@link IncidentStore} on SQLite or PostgreSQL. On PostgreSQL, incident rows read inside a
+ * transaction are locked ({@code FOR UPDATE}) so a responder's action and the alert processor
+ * never overwrite each other; SQLite transactions take the write lock at BEGIN.
+ */
+public final class JdbcIncidentStore implements IncidentStore {
+  private static final TypeReference<Map<String, String>> LABELS = new TypeReference<>() {};
+  private static final String INCIDENT_COLUMNS = "id, service, state, title, severity, group_key,"
+      + " opened_at, acknowledged_at, acknowledged_by, resolved_at, resolved_by, snoozed_until,"
+      + " assignee, alert_count, updated_at";
+  private static final String ALERT_COLUMNS = "id, service, fingerprint, status, severity,"
+      + " summary, labels, incident_id, noted_status";
+
+  private final DataSource ds;
+  private final ObjectMapper mapper;
+  private final String lock;
+
+  public JdbcIncidentStore(Database db, ObjectMapper mapper) {
+    this.ds = db.dataSource();
+    this.mapper = mapper;
+    this.lock = db.dialect() == Dialect.POSTGRES ? " FOR UPDATE" : "";
+  }
+
+  @Override
+  public <T> T inTransaction(Function<IncidentTx, T> work) {
+    try (Connection c = ds.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        T result = work.apply(new Tx(c));
+        c.commit();
+        return result;
+      } catch (RuntimeException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw new StoreException("incident transaction failed", e);
+    }
+  }
+
+  @Override
+  public Optional<Incident> find(long id) {
+    try (Connection c = ds.getConnection()) {
+      return new Tx(c).one("SELECT " + INCIDENT_COLUMNS + " FROM incidents WHERE id = ?", id);
+    } catch (SQLException e) {
+      throw new StoreException("reading incident " + id + " failed", e);
+    }
+  }
+
+  @Override
+  public List<Incident> list(IncidentQuery q) {
+    StringBuilder sql = new StringBuilder("SELECT " + INCIDENT_COLUMNS
+        + " FROM incidents WHERE 1=1");
+    List<Object> args = new ArrayList<>();
+    if (q.service() != null) {
+      sql.append(" AND service = ?");
+      args.add(q.service());
+    }
+    if (q.state() != null) {
+      sql.append(" AND state = ?");
+      args.add(q.state().wire());
+    }
+    if (q.since() != null) {
+      sql.append(" AND opened_at >= ?");
+      args.add(q.since().toEpochMilli());
+    }
+    if (q.until() != null) {
+      sql.append(" AND opened_at < ?");
+      args.add(q.until().toEpochMilli());
+    }
+    if (q.beforeId() != null) {
+      sql.append(" AND id < ?");
+      args.add(q.beforeId());
+    }
+    sql.append(" ORDER BY id DESC LIMIT ?");
+    args.add((long) q.limit());
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql.toString())) {
+      bind(ps, args.toArray());
+      List<Incident> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(readIncident(rs));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StoreException("listing incidents failed", e);
+    }
+  }
+
+  @Override
+  public List<TimelineEntry> timeline(long incidentId) {
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT id, incident_id, at, actor, kind,"
+            + " message FROM incident_timeline WHERE incident_id = ? ORDER BY id")) {
+      ps.setLong(1, incidentId);
+      List<TimelineEntry> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new TimelineEntry(rs.getLong(1), rs.getLong(2),
+              Instant.ofEpochMilli(rs.getLong(3)), rs.getString(4), rs.getString(5),
+              rs.getString(6)));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StoreException("reading the timeline of incident " + incidentId + " failed", e);
+    }
+  }
+
+  /** One transaction's view; every method runs on the transaction's connection. */
+  private final class Tx implements IncidentTx {
+    private final Connection c;
+
+    Tx(Connection c) {
+      this.c = c;
+    }
+
+    @Override
+    public Optional<AlertRow> alert(String service, String fingerprint) {
+      List<AlertRow> rows = alerts("SELECT " + ALERT_COLUMNS
+          + " FROM alerts WHERE service = ? AND fingerprint = ?", service, fingerprint);
+      return rows.stream().findFirst();
+    }
+
+    @Override
+    public List<AlertRow> alertsOf(long incidentId) {
+      return alerts("SELECT " + ALERT_COLUMNS + " FROM alerts WHERE incident_id = ? ORDER BY id",
+          incidentId);
+    }
+
+    @Override
+    public void markNoted(long alertId, String status) {
+      update("UPDATE alerts SET noted_status = ? WHERE id = ?", status, alertId);
+    }
+
+    @Override
+    public void attach(long alertId, long incidentId) {
+      update("UPDATE alerts SET incident_id = ? WHERE id = ?", incidentId, alertId);
+      update("UPDATE incidents SET alert_count = (SELECT COUNT(*) FROM alerts"
+          + " WHERE incident_id = ?) WHERE id = ?", incidentId, incidentId);
+    }
+
+    @Override
+    public Optional<Incident> incident(long id) {
+      return one("SELECT " + INCIDENT_COLUMNS + " FROM incidents WHERE id = ?" + lock, id);
+    }
+
+    @Override
+    public Optional<Incident> openIncident(String service, String groupKey, Instant since) {
+      return one("SELECT " + INCIDENT_COLUMNS + " FROM incidents WHERE service = ?"
+          + " AND group_key = ? AND state <> 'resolved' AND opened_at >= ?"
+          + " ORDER BY id DESC LIMIT 1" + lock, service, groupKey, since.toEpochMilli());
+    }
+
+    @Override
+    public long insertIncident(String service, String title, Severity severity, String groupKey,
+        Instant at) {
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO incidents (service, state,"
+              + " title, severity, group_key, opened_at, alert_count, updated_at)"
+              + " VALUES (?, 'triggered', ?, ?, ?, ?, 0, ?)", Statement.RETURN_GENERATED_KEYS)) {
+        bind(ps, service, title.length() > 1024 ? title.substring(0, 1024) : title,
+            severity == null ? null : severity.wire(), groupKey, at.toEpochMilli(),
+            at.toEpochMilli());
+        ps.executeUpdate();
+        try (ResultSet keys = ps.getGeneratedKeys()) {
+          keys.next();
+          return keys.getLong(1);
+        }
+      } catch (SQLException e) {
+        throw new StoreException("creating an incident failed", e);
+      }
+    }
+
+    @Override
+    public void update(Incident i) {
+      update("UPDATE incidents SET state = ?, severity = ?, acknowledged_at = ?,"
+              + " acknowledged_by = ?, resolved_at = ?, resolved_by = ?, snoozed_until = ?,"
+              + " assignee = ?, updated_at = ? WHERE id = ?",
+          i.state().wire(), i.severity() == null ? null : i.severity().wire(),
+          millis(i.acknowledgedAt()), i.acknowledgedBy(), millis(i.resolvedAt()), i.resolvedBy(),
+          millis(i.snoozedUntil()), i.assignee(), i.updatedAt().toEpochMilli(), i.id());
+    }
+
+    @Override
+    public int firingAlerts(long incidentId) {
+      try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM alerts"
+          + " WHERE incident_id = ? AND status = 'firing'")) {
+        ps.setLong(1, incidentId);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          return rs.getInt(1);
+        }
+      } catch (SQLException e) {
+        throw new StoreException("counting firing alerts failed", e);
+      }
+    }
+
+    @Override
+    public void addTimeline(long incidentId, Instant at, String actor, String kind,
+        String message) {
+      update("INSERT INTO incident_timeline (incident_id, at, actor, kind, message)"
+          + " VALUES (?, ?, ?, ?, ?)", incidentId, at.toEpochMilli(), actor, kind, message);
+    }
+
+    Optional<Incident> one(String sql, Object... args) {
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        bind(ps, args);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? Optional.of(readIncident(rs)) : Optional.empty();
+        }
+      } catch (SQLException e) {
+        throw new StoreException("reading incidents failed", e);
+      }
+    }
+
+    private List<AlertRow> alerts(String sql, Object... args) {
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        bind(ps, args);
+        List<AlertRow> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            String sev = rs.getString(5);
+            String labels = rs.getString(7);
+            long incident = rs.getLong(8);
+            boolean noIncident = rs.wasNull();
+            out.add(new AlertRow(rs.getLong(1), rs.getString(2), rs.getString(3),
+                "firing".equals(rs.getString(4)),
+                sev == null ? null : Severity.parse(sev).orElse(null), rs.getString(6),
+                labels == null ? Map.of() : mapper.readValue(labels, LABELS),
+                noIncident ? null : incident, rs.getString(9)));
+          }
+        }
+        return out;
+      } catch (SQLException e) {
+        throw new StoreException("reading alerts failed", e);
+      } catch (JsonProcessingException e) {
+        throw new StoreException("stored alert labels are not valid JSON", e);
+      }
+    }
+
+    private void update(String sql, Object... args) {
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        bind(ps, args);
+        ps.executeUpdate();
+      } catch (SQLException e) {
+        throw new StoreException("writing incidents failed", e);
+      }
+    }
+  }
+
+  private static Incident readIncident(ResultSet rs) throws SQLException {
+    String sev = rs.getString(5);
+    return new Incident(rs.getLong(1), rs.getString(2), IncidentState.parse(rs.getString(3)),
+        rs.getString(4), sev == null ? null : Severity.parse(sev).orElse(null), rs.getString(6),
+        Instant.ofEpochMilli(rs.getLong(7)), instant(rs, 8), rs.getString(9), instant(rs, 10),
+        rs.getString(11), instant(rs, 12), rs.getString(13), rs.getInt(14),
+        Instant.ofEpochMilli(rs.getLong(15)));
+  }
+
+  private static Instant instant(ResultSet rs, int col) throws SQLException {
+    long v = rs.getLong(col);
+    return rs.wasNull() ? null : Instant.ofEpochMilli(v);
+  }
+
+  private static Long millis(Instant t) {
+    return t == null ? null : t.toEpochMilli();
+  }
+
+  private static void bind(PreparedStatement ps, Object... args) throws SQLException {
+    for (int i = 0; i < args.length; i++) {
+      Object a = args[i];
+      if (a == null) {
+        ps.setNull(i + 1, Types.NULL);
+      } else if (a instanceof Long l) {
+        ps.setLong(i + 1, l);
+      } else if (a instanceof Integer n) {
+        ps.setInt(i + 1, n);
+      } else {
+        ps.setString(i + 1, a.toString());
+      }
+    }
+  }
+}

@@ -1,0 +1,227 @@
+package dev.watchkeeper.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.watchkeeper.config.WatchkeeperConfig.Role;
+import dev.watchkeeper.event.EventParser;
+import dev.watchkeeper.event.MalformedJsonException;
+import dev.watchkeeper.incident.Incident;
+import dev.watchkeeper.incident.IncidentEngine;
+import dev.watchkeeper.incident.IncidentQuery;
+import dev.watchkeeper.incident.IncidentState;
+import dev.watchkeeper.incident.IncidentStore;
+import dev.watchkeeper.incident.IncidentTx;
+import dev.watchkeeper.incident.Outcome;
+import dev.watchkeeper.incident.TimelineEntry;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Incidents: list, detail (with alerts), timeline, and the responder actions. Every action names
+ * its actor (the API token); an action that does not fit the incident's state is a 409 saying why.
+ */
+final class IncidentRoutes {
+  static final int MAX_NOTE = 10_000;
+  static final int MAX_ASSIGNEE = 200;
+
+  private final Auth auth;
+  private final IncidentStore store;
+  private final IncidentEngine engine;
+  private final ObjectMapper mapper;
+
+  IncidentRoutes(Auth auth, IncidentStore store, IncidentEngine engine, ObjectMapper mapper) {
+    this.auth = auth;
+    this.store = store;
+    this.engine = engine;
+    this.mapper = mapper;
+  }
+
+  void register(RoutesConfig routes) {
+    routes.get("/api/v1/incidents", this::list);
+    routes.get("/api/v1/incidents/{id}", this::get);
+    routes.get("/api/v1/incidents/{id}/timeline", this::timeline);
+    routes.post("/api/v1/incidents/{id}/acknowledge", ctx -> answer(ctx,
+        engine.acknowledge(id(ctx), actor(ctx))));
+    routes.post("/api/v1/incidents/{id}/resolve", ctx -> answer(ctx,
+        engine.resolve(id(ctx), actor(ctx))));
+    routes.post("/api/v1/incidents/{id}/snooze", this::snooze);
+    routes.post("/api/v1/incidents/{id}/reassign", this::reassign);
+    routes.post("/api/v1/incidents/{id}/notes", this::note);
+  }
+
+  private void list(Context ctx) {
+    auth.require(ctx, Role.VIEWER);
+    int limit = Params.intParam(ctx, "limit", IncidentQuery.DEFAULT_LIMIT, 1,
+        IncidentQuery.MAX_LIMIT);
+    IncidentState state = null;
+    String st = ctx.queryParam("state");
+    if (st != null) {
+      try {
+        state = IncidentState.parse(st);
+      } catch (IllegalArgumentException e) {
+        throw ApiException.badRequest("state: must be triggered, acknowledged or resolved");
+      }
+    }
+    String cursor = ctx.queryParam("cursor");
+    List<Incident> found = store.list(new IncidentQuery(ctx.queryParam("service"), state,
+        Params.timeParam(ctx, "since"), Params.timeParam(ctx, "until"),
+        cursor == null ? null : Params.decodeCursor(cursor, "i"), limit + 1));
+    boolean more = found.size() > limit;
+    List<Incident> page = more ? found.subList(0, limit) : found;
+    List<Map<String, Object>> out = new ArrayList<>();
+    page.forEach(i -> out.add(render(i)));
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("incidents", out);
+    body.put("next_cursor", more ? Params.encodeCursor(page.get(page.size() - 1).id(), "i")
+        : null);
+    ctx.json(body);
+  }
+
+  private void get(Context ctx) {
+    auth.require(ctx, Role.VIEWER);
+    long id = id(ctx);
+    Incident i = store.find(id).orElseThrow(() -> notFound(id));
+    List<IncidentTx.AlertRow> alerts = store.inTransaction(tx -> tx.alertsOf(id));
+    Map<String, Object> body = render(i);
+    List<Map<String, Object>> list = new ArrayList<>();
+    for (IncidentTx.AlertRow a : alerts) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("id", a.id());
+      m.put("fingerprint", a.fingerprint());
+      m.put("status", a.firing() ? "firing" : "resolved");
+      m.put("severity", a.severity() == null ? null : a.severity().wire());
+      m.put("summary", a.summary());
+      m.put("labels", a.labels());
+      list.add(m);
+    }
+    body.put("alerts", list);
+    ctx.json(body);
+  }
+
+  private void timeline(Context ctx) {
+    auth.require(ctx, Role.VIEWER);
+    long id = id(ctx);
+    store.find(id).orElseThrow(() -> notFound(id));
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (TimelineEntry t : store.timeline(id)) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("at", t.at().toString());
+      m.put("actor", t.actor());
+      m.put("kind", t.kind());
+      m.put("message", t.message());
+      out.add(m);
+    }
+    ctx.json(Map.of("incident_id", id, "timeline", out));
+  }
+
+  private void snooze(Context ctx) {
+    String actor = actor(ctx);
+    JsonNode body = body(ctx);
+    JsonNode until = body.get("until");
+    if (until == null || !until.isTextual()) {
+      throw ApiException.badRequest("until: required, an RFC 3339 time like"
+          + " 2026-11-23T12:00:00Z");
+    }
+    Instant t;
+    try {
+      t = OffsetDateTime.parse(until.textValue()).toInstant();
+    } catch (DateTimeParseException e) {
+      throw ApiException.badRequest("until: not an RFC 3339 time like 2026-11-23T12:00:00Z");
+    }
+    answer(ctx, engine.snooze(id(ctx), actor, t));
+  }
+
+  private void reassign(Context ctx) {
+    String actor = actor(ctx);
+    String assignee = text(body(ctx), "assignee", MAX_ASSIGNEE);
+    answer(ctx, engine.reassign(id(ctx), actor, assignee));
+  }
+
+  private void note(Context ctx) {
+    String actor = actor(ctx);
+    String text = text(body(ctx), "text", MAX_NOTE);
+    answer(ctx, engine.note(id(ctx), actor, text));
+  }
+
+  private String actor(Context ctx) {
+    return "token:" + auth.require(ctx, Role.RESPONDER).name();
+  }
+
+  private JsonNode body(Context ctx) {
+    try {
+      JsonNode n = EventParser.readTree(mapper, Bodies.read(ctx, 64 * 1024));
+      if (!n.isObject()) {
+        throw ApiException.badRequest("expected a JSON object");
+      }
+      return n;
+    } catch (MalformedJsonException e) {
+      throw ApiException.badRequest(e.getMessage());
+    }
+  }
+
+  private static String text(JsonNode body, String field, int max) {
+    JsonNode v = body.get(field);
+    if (v == null || !v.isTextual() || v.textValue().isBlank()) {
+      throw ApiException.badRequest(field + ": required, a non-empty string");
+    }
+    if (v.textValue().length() > max) {
+      throw ApiException.badRequest(field + ": longer than " + max + " characters");
+    }
+    return v.textValue();
+  }
+
+  private void answer(Context ctx, Outcome outcome) {
+    if (outcome instanceof Outcome.Done done) {
+      ctx.json(render(done.incident()));
+    } else if (outcome instanceof Outcome.NotFound nf) {
+      throw notFound(nf.id());
+    } else if (outcome instanceof Outcome.Conflict c) {
+      throw new ApiException(409, "conflict", c.reason());
+    }
+  }
+
+  private static long id(Context ctx) {
+    String raw = ctx.pathParam("id");
+    try {
+      return Long.parseLong(raw);
+    } catch (NumberFormatException e) {
+      throw ApiException.notFound("no incident with id " + raw);
+    }
+  }
+
+  private static ApiException notFound(long id) {
+    return ApiException.notFound("no incident with id " + id);
+  }
+
+  static Map<String, Object> render(Incident i) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", i.id());
+    m.put("service", i.service());
+    m.put("state", i.state().wire());
+    m.put("title", i.title());
+    m.put("severity", i.severity() == null ? null : i.severity().name().toLowerCase(Locale.ROOT));
+    m.put("group_key", i.groupKey());
+    m.put("opened_at", i.openedAt().toString());
+    m.put("acknowledged_at", str(i.acknowledgedAt()));
+    m.put("acknowledged_by", i.acknowledgedBy());
+    m.put("resolved_at", str(i.resolvedAt()));
+    m.put("resolved_by", i.resolvedBy());
+    m.put("snoozed_until", str(i.snoozedUntil()));
+    m.put("assignee", i.assignee());
+    m.put("alert_count", i.alertCount());
+    m.put("updated_at", i.updatedAt().toString());
+    return m;
+  }
+
+  private static String str(Instant t) {
+    return t == null ? null : t.toString();
+  }
+}

@@ -1,0 +1,240 @@
+package dev.watchkeeper.web.compat;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.watchkeeper.config.LiveConfig;
+import dev.watchkeeper.config.WatchkeeperConfig.ApiToken;
+import dev.watchkeeper.config.WatchkeeperConfig.Role;
+import dev.watchkeeper.mute.ExpireResult;
+import dev.watchkeeper.mute.Matcher;
+import dev.watchkeeper.mute.Silence;
+import dev.watchkeeper.mute.SilenceRequest;
+import dev.watchkeeper.mute.SilenceResult;
+import dev.watchkeeper.mute.Silences;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The silence endpoints of the Alertmanager API v2, with Alertmanager 0.25's paths, JSON shapes
+ * and status codes, so that amtool and other Alertmanager clients work against Watchkeeper:
+ * {@code GET/POST /api/v2/silences}, {@code GET/DELETE /api/v2/silence/{silenceID}}.
+ *
+ * <p>Errors are answered like Alertmanager: the status and a JSON string as the body (not
+ * Watchkeeper's error object), because that is what Alertmanager clients decode. Viewer tokens may
+ * read; responder and admin tokens may create, update and expire.
+ */
+public final class AlertmanagerSilenceRoutes {
+  /** strfmt.DateTime's format, which Alertmanager writes. */
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+  private final AlertmanagerAuth auth;
+  private final ObjectMapper mapper;
+  private final Silences silences;
+
+  public AlertmanagerSilenceRoutes(LiveConfig config, ObjectMapper mapper, Silences silences) {
+    this.auth = new AlertmanagerAuth(config);
+    this.mapper = mapper;
+    this.silences = silences;
+  }
+
+  public void register(RoutesConfig routes) {
+    routes.get("/api/v2/silences", amError(this::list));
+    routes.post("/api/v2/silences", amError(this::save));
+    routes.get("/api/v2/silence/{silenceID}", amError(this::get));
+    routes.delete("/api/v2/silence/{silenceID}", amError(this::expire));
+  }
+
+  private Handler amError(Handler h) {
+    return ctx -> {
+      try {
+        h.handle(ctx);
+      } catch (AlertmanagerError e) {
+        writeString(ctx, e.status(), e.getMessage());
+      } catch (Silences.ConcurrentChangeException e) {
+        writeString(ctx, 500, e.getMessage());
+      }
+    };
+  }
+
+  /** A JSON string body (Javalin's json() would write a String unquoted). */
+  private void writeString(Context ctx, int status, String message)
+      throws JsonProcessingException {
+    ctx.status(status).contentType("application/json").result(mapper.writeValueAsString(message));
+  }
+
+  private void list(Context ctx) {
+    auth.require(ctx, Role.VIEWER);
+    List<Matcher> filter = new ArrayList<>();
+    for (String f : ctx.queryParams("filter")) {
+      filter.addAll(AlertmanagerMatchers.parse(f));
+    }
+    Instant now = silences.now();
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Silence s : silences.list(filter)) {
+      out.add(render(s, now));
+    }
+    ctx.json(out);
+  }
+
+  private void get(Context ctx) {
+    auth.require(ctx, Role.VIEWER);
+    Silence s = silences.get(ctx.pathParam("silenceID"))
+        .orElseThrow(() -> new AlertmanagerError(404, "silence not found"));
+    ctx.json(render(s, silences.now()));
+  }
+
+  private void expire(Context ctx) {
+    ApiToken token = auth.require(ctx, Role.RESPONDER);
+    ExpireResult r = silences.expire(ctx.pathParam("silenceID"), token.name());
+    if (r instanceof ExpireResult.NotFound) {
+      throw new AlertmanagerError(404, "silence not found");
+    }
+    ctx.status(200);
+  }
+
+  private void save(Context ctx) {
+    ApiToken token = auth.require(ctx, Role.RESPONDER);
+    JsonNode body;
+    try {
+      body = mapper.readTree(ctx.bodyAsBytes());
+    } catch (java.io.IOException e) {
+      String why = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+      throw new AlertmanagerError(400, "parsing silence body from \"\" failed, because " + why);
+    }
+    if (body == null || !body.isObject()) {
+      throw new AlertmanagerError(400,
+          "parsing silence body from \"\" failed, because the body is not a JSON object");
+    }
+    List<String> problems = new ArrayList<>();
+    SilenceRequest request = request(body, problems);
+    if (!problems.isEmpty()) {
+      throw invalid(problems);
+    }
+    SilenceResult result = silences.save(request, token.name());
+    if (result instanceof SilenceResult.Saved saved) {
+      ctx.json(Map.of("silenceID", saved.silence().id()));
+    } else if (result instanceof SilenceResult.Invalid inv) {
+      throw invalid(inv.problems());
+    } else {
+      throw new AlertmanagerError(404, "silence not found");
+    }
+  }
+
+  private static AlertmanagerError invalid(List<String> problems) {
+    return new AlertmanagerError(400, "invalid silence: " + String.join("; ", problems));
+  }
+
+  /** Reads a postableSilence; shape problems (wrong types, bad times) go to {@code problems}. */
+  private static SilenceRequest request(JsonNode b, List<String> problems) {
+    String id = text(b, "id", problems);
+    List<Matcher> matchers = new ArrayList<>();
+    JsonNode ms = b.get("matchers");
+    if (ms != null && !ms.isNull() && !ms.isArray()) {
+      problems.add("matchers: must be an array");
+    } else if (ms != null) {
+      for (int i = 0; i < ms.size(); i++) {
+        JsonNode m = ms.get(i);
+        String path = "matchers[" + i + "]";
+        if (!m.isObject()) {
+          problems.add(path + ": must be an object");
+          continue;
+        }
+        String name = text(m, "name", problems, path + ".");
+        String value = text(m, "value", problems, path + ".");
+        if (name == null) {
+          problems.add(path + ".name: required");
+        }
+        if (value == null) {
+          problems.add(path + ".value: required");
+        }
+        boolean isRegex = bool(m, "isRegex", false, problems, path + ".");
+        boolean isEqual = bool(m, "isEqual", true, problems, path + ".");
+        if (name != null && value != null) {
+          matchers.add(Matcher.of(name, value, isRegex, isEqual));
+        }
+      }
+    }
+    Instant startsAt = time(b, "startsAt", problems);
+    Instant endsAt = time(b, "endsAt", problems);
+    return new SilenceRequest(id == null || id.isEmpty() ? null : id, matchers, startsAt, endsAt,
+        text(b, "createdBy", problems), text(b, "comment", problems), false);
+  }
+
+  private static String text(JsonNode n, String field, List<String> problems) {
+    return text(n, field, problems, "");
+  }
+
+  private static String text(JsonNode n, String field, List<String> problems, String prefix) {
+    JsonNode v = n.get(field);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isTextual()) {
+      problems.add(prefix + field + ": must be a string");
+      return null;
+    }
+    return v.textValue();
+  }
+
+  private static boolean bool(JsonNode n, String field, boolean def, List<String> problems,
+      String prefix) {
+    JsonNode v = n.get(field);
+    if (v == null || v.isNull()) {
+      return def;
+    }
+    if (!v.isBoolean()) {
+      problems.add(prefix + field + ": must be true or false");
+      return def;
+    }
+    return v.booleanValue();
+  }
+
+  private static Instant time(JsonNode n, String field, List<String> problems) {
+    String s = text(n, field, problems);
+    if (s == null) {
+      return null;
+    }
+    try {
+      return OffsetDateTime.parse(s).toInstant();
+    } catch (DateTimeParseException e) {
+      problems.add(field + ": not an RFC 3339 date-time (like 2026-11-23T09:30:00.000Z): \""
+          + s + "\"");
+      return null;
+    }
+  }
+
+  /** A gettableSilence. */
+  static Map<String, Object> render(Silence s, Instant now) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", s.id());
+    m.put("status", Map.of("state", s.state(now).wire()));
+    m.put("updatedAt", TIME.format(s.updatedAt()));
+    List<Map<String, Object>> ms = new ArrayList<>();
+    for (Matcher x : s.matchers()) {
+      Map<String, Object> j = new LinkedHashMap<>();
+      j.put("name", x.name());
+      j.put("value", x.value());
+      j.put("isRegex", x.isRegex());
+      j.put("isEqual", x.isEqual());
+      ms.add(j);
+    }
+    m.put("matchers", ms);
+    m.put("startsAt", TIME.format(s.startsAt()));
+    m.put("endsAt", TIME.format(s.endsAt()));
+    m.put("createdBy", s.createdBy());
+    m.put("comment", s.comment());
+    return m;
+  }
+}

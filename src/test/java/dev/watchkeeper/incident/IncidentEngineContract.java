@@ -1,0 +1,179 @@
+package dev.watchkeeper.incident;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.watchkeeper.alert.AlertHandler;
+import dev.watchkeeper.config.WatchkeeperConfig.Storage;
+import dev.watchkeeper.event.Event;
+import dev.watchkeeper.event.Severity;
+import dev.watchkeeper.event.StoredEvent;
+import dev.watchkeeper.store.Database;
+import dev.watchkeeper.store.JdbcAlertStore;
+import dev.watchkeeper.store.JdbcIncidentStore;
+import dev.watchkeeper.web.Json;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Alerts drive incidents: grouping window, info never pages, auto-resolve, replay safety; run
+ * against every supported database.
+ */
+abstract class IncidentEngineContract {
+  static final Instant T0 = Instant.parse("2026-11-23T03:00:00Z");
+
+  Database db;
+  JdbcIncidentStore incidents;
+  IncidentEngine engine;
+  AlertHandler handler;
+  Instant now = T0;
+  long seq;
+
+  abstract Storage storage();
+
+  @BeforeEach
+  void open() {
+    db = Database.open(storage(), null);
+    db.migrate();
+    incidents = new JdbcIncidentStore(db, Json.create());
+    Clock clock = new Clock() {
+      @Override
+      public java.time.ZoneId getZone() {
+        return ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(java.time.ZoneId zone) {
+        return this;
+      }
+
+      @Override
+      public Instant instant() {
+        return now;
+      }
+    };
+    engine = new IncidentEngine(incidents, clock,
+        service -> service.equals("by-job")
+            ? new Grouping(List.of("job"), Duration.ofMinutes(5)) : Grouping.DEFAULT);
+    handler = new AlertHandler(new JdbcAlertStore(db, Json.create()), engine,
+        new SimpleMeterRegistry());
+  }
+
+  @AfterEach
+  void close() {
+    db.close();
+  }
+
+  StoredEvent event(String service, String type, String key, Severity sev, String job) {
+    seq++;
+    return new StoredEvent(seq, service, "r" + seq, now, new Event("e" + seq, "src", type, now,
+        sev, key, "summary of " + key, job == null ? Map.of() : Map.of("job", job), null));
+  }
+
+  List<Incident> all() {
+    return incidents.list(new IncidentQuery(null, null, null, null, null, 100));
+  }
+
+  @Test
+  void alertsWithinTheWindowJoinOneIncidentAndLaterOnesOpenANewOne() {
+    handler.handle(List.of(event("svc", "t", "a", Severity.ERROR, null)));
+    now = now.plus(Duration.ofMinutes(4));
+    handler.handle(List.of(event("svc", "t", "b", Severity.CRITICAL, null)));
+    now = now.plus(Duration.ofMinutes(2));
+    handler.handle(List.of(event("svc", "t", "c", Severity.WARNING, null)));
+
+    List<Incident> list = all();
+    assertThat(list).hasSize(2);
+    Incident first = list.get(1);
+    assertThat(first.alertCount()).isEqualTo(2);
+    assertThat(first.severity()).isEqualTo(Severity.CRITICAL);
+    assertThat(first.state()).isEqualTo(IncidentState.TRIGGERED);
+    assertThat(list.get(0).alertCount()).isEqualTo(1);
+    assertThat(incidents.timeline(first.id())).extracting(TimelineEntry::kind)
+        .containsExactly("incident.triggered", "alert.grouped");
+  }
+
+  @Test
+  void groupingLabelsSeparateIncidents() {
+    handler.handle(List.of(event("by-job", "t", "a", Severity.ERROR, "api"),
+        event("by-job", "t", "b", Severity.ERROR, "db"),
+        event("by-job", "t", "c", Severity.ERROR, "api")));
+
+    assertThat(all()).extracting(Incident::groupKey).containsExactly("job=db", "job=api");
+    assertThat(all()).extracting(Incident::alertCount).containsExactly(1, 2);
+  }
+
+  @Test
+  void informationalAlertsNeverOpenAnIncident() {
+    handler.handle(List.of(event("svc", "deploy", "d", Severity.INFO, null)));
+
+    assertThat(all()).isEmpty();
+  }
+
+  @Test
+  void incidentResolvesWhenAllItsAlertsResolveAndARefireOpensANewOne() {
+    handler.handle(List.of(event("svc", "t", "a", Severity.ERROR, null),
+        event("svc", "t", "b", Severity.ERROR, null)));
+    handler.handle(List.of(event("svc", "t.resolve", "a", null, null)));
+    assertThat(all().get(0).state()).isEqualTo(IncidentState.TRIGGERED);
+
+    handler.handle(List.of(event("svc", "t.resolve", "b", null, null)));
+    Incident resolved = all().get(0);
+    assertThat(resolved.state()).isEqualTo(IncidentState.RESOLVED);
+    assertThat(resolved.resolvedBy()).isEqualTo("system");
+
+    handler.handle(List.of(event("svc", "t", "a", Severity.ERROR, null)));
+    assertThat(all()).hasSize(2);
+    assertThat(all().get(0).state()).isEqualTo(IncidentState.TRIGGERED);
+  }
+
+  @Test
+  void replayingEventsAfterACrashAddsNoIncidentOrTimelineLine() {
+    List<StoredEvent> batch = List.of(event("svc", "t", "a", Severity.ERROR, null),
+        event("svc", "t.resolve", "a", null, null));
+    handler.handle(batch);
+    long id = all().get(0).id();
+    int lines = incidents.timeline(id).size();
+
+    handler.handle(batch);
+
+    assertThat(all()).hasSize(1);
+    assertThat(incidents.timeline(id)).hasSize(lines);
+  }
+
+  @Test
+  void invalidTransitionsAreConflictsWithAReason() {
+    handler.handle(List.of(event("svc", "t", "a", Severity.ERROR, null)));
+    long id = all().get(0).id();
+
+    assertThat(engine.snooze(id, "token:alice", now.plusSeconds(60)))
+        .isInstanceOf(Outcome.Conflict.class);
+    assertThat(engine.acknowledge(id, "token:alice")).isInstanceOf(Outcome.Done.class);
+    Outcome again = engine.acknowledge(id, "token:bob");
+    assertThat(again).isInstanceOf(Outcome.Conflict.class);
+    assertThat(((Outcome.Conflict) again).reason()).contains("already acknowledged by"
+        + " token:alice");
+    assertThat(engine.snooze(id, "token:alice", now.minusSeconds(1)))
+        .isInstanceOf(Outcome.Conflict.class);
+    assertThat(engine.resolve(id, "token:alice")).isInstanceOf(Outcome.Done.class);
+    assertThat(engine.resolve(id, "token:alice")).isInstanceOf(Outcome.Conflict.class);
+    assertThat(engine.acknowledge(999, "token:alice")).isInstanceOf(Outcome.NotFound.class);
+  }
+
+  @Test
+  void pagerDutyAcknowledgeEventAcknowledgesTheAlertsIncident() {
+    handler.handle(List.of(event("svc", "pagerduty.trigger", "pd-1", Severity.ERROR, null)));
+    handler.handle(List.of(event("svc", "pagerduty.acknowledge", "pd-1", null, null)));
+
+    Incident i = all().get(0);
+    assertThat(i.state()).isEqualTo(IncidentState.ACKNOWLEDGED);
+    assertThat(i.acknowledgedBy()).isEqualTo("source:svc");
+  }
+}
