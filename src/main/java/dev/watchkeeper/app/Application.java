@@ -14,7 +14,10 @@ import dev.watchkeeper.event.GroupCommitter;
 import dev.watchkeeper.obs.LogEvent;
 import dev.watchkeeper.store.Database;
 import dev.watchkeeper.store.Dialect;
+import dev.watchkeeper.mute.Silences;
 import dev.watchkeeper.store.JdbcAlertStore;
+import dev.watchkeeper.store.JdbcAuditLog;
+import dev.watchkeeper.store.JdbcSilenceStore;
 import dev.watchkeeper.store.JdbcIncidentStore;
 import dev.watchkeeper.store.JdbcEventStore;
 import dev.watchkeeper.web.HttpServer;
@@ -67,7 +70,10 @@ public final class Application implements AutoCloseable {
       EventStore store = new JdbcEventStore(db, mapper);
       AlertStore alerts = new JdbcAlertStore(db, mapper);
       IncidentStore incidents = new JdbcIncidentStore(db, mapper);
-      IncidentEngine incidentEngine = new IncidentEngine(incidents, clock, s -> Grouping.DEFAULT);
+      Silences silences = new Silences(new JdbcSilenceStore(db, mapper), new JdbcAuditLog(db),
+          clock, () -> config.get().silences().maxDuration());
+      IncidentEngine incidentEngine = new IncidentEngine(incidents, clock, s -> Grouping.DEFAULT,
+          silences::isSilenced);
       this.processor =
           new EventProcessor(store, List.of(new AlertHandler(alerts, incidentEngine, meters)),
               meters);
@@ -76,9 +82,7 @@ public final class Application implements AutoCloseable {
           processor::wake);
       this.http = new HttpServer(new HttpServer.Deps(config, mapper, committer, store, clock,
           meters, meters::scrape, db::ready, Version.get(), alerts,
-          new dev.watchkeeper.mute.Silences(new dev.watchkeeper.store.JdbcSilenceStore(db, mapper),
-              new dev.watchkeeper.store.JdbcAuditLog(db), clock,
-              () -> config.get().silences().maxDuration()),
+          silences,
           incidents, incidentEngine));
     } catch (RuntimeException e) {
       db.close();

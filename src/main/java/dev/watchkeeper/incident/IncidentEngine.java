@@ -5,6 +5,7 @@ import dev.watchkeeper.incident.IncidentTx.AlertRow;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -28,12 +29,18 @@ public final class IncidentEngine {
   private final IncidentStore store;
   private final Clock clock;
   private final Function<String, Grouping> grouping;
+  private final Function<Map<String, String>, List<String>> silencedBy;
 
-  /** @param grouping the grouping of each service */
-  public IncidentEngine(IncidentStore store, Clock clock, Function<String, Grouping> grouping) {
+  /**
+   * @param grouping the grouping of each service
+   * @param silencedBy the ids of the active silences that mute an alert with these labels
+   */
+  public IncidentEngine(IncidentStore store, Clock clock, Function<String, Grouping> grouping,
+      Function<Map<String, String>, List<String>> silencedBy) {
     this.store = store;
     this.clock = clock;
     this.grouping = grouping;
+    this.silencedBy = silencedBy;
   }
 
   /** An alert touched by the events just applied. */
@@ -54,6 +61,12 @@ public final class IncidentEngine {
     boolean pages = a.firing() && a.severity() != Severity.INFO;
     Optional<Incident> current = a.incidentId() == null ? Optional.empty()
         : tx.incident(a.incidentId()).filter(i -> i.state() != IncidentState.RESOLVED);
+    if (pages && current.isEmpty() && !silencedBy.apply(a.labels()).isEmpty()) {
+      // Silenced: recorded (the alert is stored and listed) but it does not page. A later event
+      // for the alert after the silence ends opens the incident.
+      tx.markNoted(a.id(), "silenced");
+      return;
+    }
     if (pages && current.isEmpty()) {
       Grouping g = grouping.apply(a.service());
       String key = g.key(a.labels());

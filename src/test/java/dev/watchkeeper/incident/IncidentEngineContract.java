@@ -34,6 +34,7 @@ abstract class IncidentEngineContract {
   IncidentEngine engine;
   AlertHandler handler;
   Instant now = T0;
+  boolean silenceActive;
   long seq;
 
   abstract Storage storage();
@@ -61,7 +62,8 @@ abstract class IncidentEngineContract {
     };
     engine = new IncidentEngine(incidents, clock,
         service -> service.equals("by-job")
-            ? new Grouping(List.of("job"), Duration.ofMinutes(5)) : Grouping.DEFAULT);
+            ? new Grouping(List.of("job"), Duration.ofMinutes(5)) : Grouping.DEFAULT,
+        labels -> silenceActive && "db".equals(labels.get("job")) ? List.of("s1") : List.of());
     handler = new AlertHandler(new JdbcAlertStore(db, Json.create()), engine,
         new SimpleMeterRegistry());
   }
@@ -108,6 +110,17 @@ abstract class IncidentEngineContract {
 
     assertThat(all()).extracting(Incident::groupKey).containsExactly("job=db", "job=api");
     assertThat(all()).extracting(Incident::alertCount).containsExactly(1, 2);
+  }
+
+  @Test
+  void silencedAlertsAreRecordedButOpenAnIncidentOnlyOnceTheSilenceHasEnded() {
+    silenceActive = true;
+    handler.handle(List.of(event("svc", "t", "a", Severity.CRITICAL, "db")));
+    assertThat(all()).isEmpty();
+
+    silenceActive = false;
+    handler.handle(List.of(event("svc", "t", "a", Severity.CRITICAL, "db")));
+    assertThat(all()).hasSize(1);
   }
 
   @Test
