@@ -72,7 +72,11 @@ public final class Application implements AutoCloseable {
       IncidentStore incidents = new JdbcIncidentStore(db, mapper);
       Silences silences = new Silences(new JdbcSilenceStore(db, mapper), new JdbcAuditLog(db),
           clock, () -> config.get().silences().maxDuration());
-      IncidentEngine incidentEngine = new IncidentEngine(incidents, clock, s -> Grouping.DEFAULT,
+      // Grouping follows config reloads: read from the config in force at each alert.
+      IncidentEngine incidentEngine = new IncidentEngine(incidents, clock,
+          service -> config.get().service(service)
+              .map(s -> new Grouping(s.grouping().by(), s.grouping().window()))
+              .orElse(Grouping.DEFAULT),
           silences::isSilenced);
       this.processor =
           new EventProcessor(store, List.of(new AlertHandler(alerts, incidentEngine, meters)),

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.watchkeeper.config.WatchkeeperConfig.ApiToken;
+import dev.watchkeeper.config.WatchkeeperConfig.Grouping;
 import dev.watchkeeper.config.WatchkeeperConfig.Ingest;
 import dev.watchkeeper.config.WatchkeeperConfig.IntegrationKey;
 import dev.watchkeeper.config.WatchkeeperConfig.Logging;
@@ -51,6 +52,7 @@ public final class ConfigLoader {
       .build();
   private static final Pattern TOKEN_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
   private static final Pattern SERVICE_ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
+  private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
   private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
   private static final List<String> LEVELS = List.of("trace", "debug", "info", "warn", "error");
   static final int MIN_PLAIN_KEY_LENGTH = 8;
@@ -282,7 +284,7 @@ public final class ConfigLoader {
     List<Service> services = new ArrayList<>();
     Map<String, String> ids = new HashMap<>();
     Map<String, String> keyHashes = new HashMap<>(); // across all services: a key identifies one
-    root.forEach("services", List.of("id", "name", "integration_keys"), s -> {
+    root.forEach("services", List.of("id", "name", "integration_keys", "grouping"), s -> {
       String id = s.required("id");
       if (id != null) {
         checkName(s, "id", id, SERVICE_ID, ids, problems);
@@ -313,9 +315,33 @@ public final class ConfigLoader {
         String hash = secretHash(k, "key", "key_sha256", MIN_PLAIN_KEY_LENGTH, keyHashes, problems);
         keys.add(new IntegrationKey(keyName, hash));
       });
-      services.add(new Service(id, name, keys));
+      services.add(new Service(id, name, keys, grouping(s, problems)));
     });
     return services;
+  }
+
+  private static Grouping grouping(ConfigNode s, Problems problems) {
+    if (!s.has("grouping")) {
+      return Grouping.DEFAULT;
+    }
+    ConfigNode g = s.map("grouping", "by", "window");
+    List<String> by = g.strings("by");
+    for (int i = 0; i < by.size(); i++) {
+      if (!LABEL_NAME.matcher(by.get(i)).matches()) {
+        problems.error(g.path("by") + "[" + i + "]", "must be a label name matching "
+            + LABEL_NAME.pattern() + ", got \"" + by.get(i) + "\"");
+      }
+    }
+    if (by.size() > Grouping.MAX_LABELS) {
+      problems.error(g.path("by"), "at most " + Grouping.MAX_LABELS + " labels, got "
+          + by.size());
+    }
+    Duration window = g.duration("window", Grouping.DEFAULT_WINDOW);
+    if (window != null && (window.isNegative() || window.compareTo(Grouping.MAX_WINDOW) > 0)) {
+      problems.error(g.path("window"), "must be between 0s and 24h, got " + window);
+      window = Grouping.DEFAULT_WINDOW;
+    }
+    return new Grouping(by, window == null ? Grouping.DEFAULT_WINDOW : window);
   }
 
   private static void checkName(ConfigNode n, String key, String value, Pattern pattern,

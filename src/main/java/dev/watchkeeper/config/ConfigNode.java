@@ -98,6 +98,29 @@ final class ConfigNode {
     }
   }
 
+  /** A list of strings (after substitution); empty when absent; wrong items are reported. */
+  List<String> strings(String key) {
+    JsonNode n = node.get(key);
+    List<String> out = new java.util.ArrayList<>();
+    if (absent(n)) {
+      return out;
+    }
+    if (!n.isArray()) {
+      problems.error(path(key), "expected a list of strings, got " + kind(n));
+      return out;
+    }
+    for (int i = 0; i < n.size(); i++) {
+      JsonNode item = n.get(i);
+      String itemPath = path(key) + "[" + i + "]";
+      if (!item.isTextual()) {
+        problems.error(itemPath, "expected a string, got " + kind(item));
+      } else {
+        out.add(problems.substitute(item.textValue(), itemPath).value());
+      }
+    }
+    return out;
+  }
+
   /** True when {@code key} is absent or an empty list (not when it is the wrong type). */
   boolean isEmptyList(String key) {
     JsonNode n = node.get(key);

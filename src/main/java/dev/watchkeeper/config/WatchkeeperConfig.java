@@ -128,10 +128,30 @@ public record WatchkeeperConfig(
     }
   }
 
-  /** A service: the unit that owns alerts, with its integration keys. */
-  public record Service(String id, String name, List<IntegrationKey> integrationKeys) {
+  /** A service: the unit that owns alerts, with its integration keys and alert grouping. */
+  public record Service(
+      String id, String name, List<IntegrationKey> integrationKeys, Grouping grouping) {
     public Service {
       integrationKeys = List.copyOf(integrationKeys);
+    }
+
+    public Service(String id, String name, List<IntegrationKey> integrationKeys) {
+      this(id, name, integrationKeys, Grouping.DEFAULT);
+    }
+  }
+
+  /**
+   * How a service's paging alerts are grouped into incidents: equal values of the {@code by}
+   * labels, within {@code window} of the incident's opening.
+   */
+  public record Grouping(List<String> by, Duration window) {
+    public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(5);
+    public static final Duration MAX_WINDOW = Duration.ofHours(24);
+    public static final int MAX_LABELS = 10;
+    public static final Grouping DEFAULT = new Grouping(List.of(), DEFAULT_WINDOW);
+
+    public Grouping {
+      by = List.copyOf(by);
     }
   }
 

@@ -53,7 +53,9 @@ class CliTest {
             + " WK_TEST_UNSET_VARIABLE is not set")
         .contains("services[1].colour: unknown key")
         .contains("services[1].id:")
-        .contains("services[1].integration_keys:");
+        .contains("services[1].integration_keys:")
+        .contains("services[1].grouping.by[1]: must be a label name")
+        .contains("services[1].grouping.window: must be between 0s and 24h");
     long errorLines = r.out().lines().filter(l -> l.startsWith("  ")).count();
     assertThat(errorLines).isGreaterThanOrEqualTo(8);
   }

@@ -142,7 +142,7 @@ class ConfigLoaderTest {
         "api_tokens[2].token: must not be empty",
         "api_tokens[3].name: is required",
         "api_tokens[3].token: environment variable OPS_TOKEN is not set",
-        "services[0].nmae: unknown key (known: id, name, integration_keys)",
+        "services[0].nmae: unknown key (known: id, name, integration_keys, grouping)",
         "services[0].integration_keys[0].key: must be at least 8 characters, got 5",
         "services[0].integration_keys[1].name: is required",
         "services[0].integration_keys[1]: exactly one of key or key_sha256 must be set",
@@ -431,5 +431,23 @@ class ConfigLoaderTest {
     } catch (Exception e) {
       throw new AssertionError(e);
     }
+  }
+
+  @Test
+  void serviceGroupingDefaultsToTheWholeServiceWithinFiveMinutesAndCanBeSet() {
+    ConfigResult r = ConfigLoader.parse("""
+        services:
+          - id: a
+            integration_keys: [{name: k, key_sha256: %s}]
+          - id: b
+            integration_keys: [{name: k, key_sha256: %s}]
+            grouping: {by: [alertname, cluster], window: 0s}
+        """.formatted("a".repeat(64), "b".repeat(64)), name -> null);
+
+    assertThat(r).isInstanceOf(ConfigResult.Valid.class);
+    WatchkeeperConfig c = ((ConfigResult.Valid) r).config();
+    assertThat(c.services().get(0).grouping()).isEqualTo(WatchkeeperConfig.Grouping.DEFAULT);
+    assertThat(c.services().get(1).grouping().by()).containsExactly("alertname", "cluster");
+    assertThat(c.services().get(1).grouping().window()).isEqualTo(java.time.Duration.ZERO);
   }
 }
