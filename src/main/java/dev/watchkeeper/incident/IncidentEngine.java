@@ -75,12 +75,12 @@ public final class IncidentEngine {
       if (open.isPresent()) {
         Incident i = open.get();
         id = i.id();
-        tx.update(withSeverity(i, a.severity(), now));
+        tx.update(i.escalatedTo(a.severity(), now));
         tx.addTimeline(id, now, "source:" + a.service(), "alert.grouped",
             "alert " + a.fingerprint() + " joined: " + text(a.summary()));
       } else {
         id = tx.insertIncident(a.service(), a.summary() == null ? a.fingerprint() : a.summary(),
-            a.severity(), key, now);
+            a.severity(), Incident.urgencyOf(a.severity()), key, now);
         tx.addTimeline(id, now, "source:" + a.service(), "incident.triggered",
             "triggered by alert " + a.fingerprint() + ": " + text(a.summary()));
       }
@@ -104,7 +104,7 @@ public final class IncidentEngine {
     tx.addTimeline(i.id(), now, "source:" + a.service(), "alert.resolved",
         "alert " + a.fingerprint() + " resolved");
     if (tx.firingAlerts(i.id()) == 0) {
-      tx.update(resolved(i, SYSTEM, now));
+      tx.update(i.resolved(now, SYSTEM, null));
       tx.addTimeline(i.id(), now, SYSTEM, "incident.resolved", "resolved: all its alerts resolved");
     }
   }
@@ -127,14 +127,13 @@ public final class IncidentEngine {
       case ACKNOWLEDGED -> conflict("incident " + id + " is already acknowledged by "
           + i.acknowledgedBy());
       case TRIGGERED -> null;
-    }, (i, now) -> copy(i, IncidentState.ACKNOWLEDGED, now, actor, i.resolvedAt(),
-        i.resolvedBy(), i.snoozedUntil(), i.assignee(), now), i -> "acknowledged");
+    }, (i, now) -> i.acknowledged(now, actor), i -> "acknowledged");
   }
 
   public Outcome resolve(long id, String actor) {
     return act(id, actor, "incident.resolved", i -> i.state() == IncidentState.RESOLVED
         ? conflict("incident " + id + " is already resolved") : null,
-        (i, now) -> resolved(i, actor, now), i -> "resolved");
+        (i, now) -> i.resolved(now, actor, null), i -> "resolved");
   }
 
   public Outcome snooze(long id, String actor, Instant until) {
@@ -145,16 +144,59 @@ public final class IncidentEngine {
       }
       return until.isAfter(clock.instant()) ? null
           : conflict("the snooze end " + until + " is not in the future");
-    }, (i, now) -> copy(i, i.state(), i.acknowledgedAt(), i.acknowledgedBy(), i.resolvedAt(),
-        i.resolvedBy(), until, i.assignee(), now), i -> "snoozed until " + until);
+    }, (i, now) -> i.snoozed(until, now), i -> "snoozed until " + until);
   }
 
   public Outcome reassign(long id, String actor, String assignee) {
     return act(id, actor, "incident.reassigned", i -> i.state() == IncidentState.RESOLVED
         ? conflict("incident " + id + " is resolved; it cannot be reassigned") : null,
-        (i, now) -> copy(i, i.state(), i.acknowledgedAt(), i.acknowledgedBy(), i.resolvedAt(),
-            i.resolvedBy(), i.snoozedUntil(), assignee, now),
-        i -> "assigned to " + assignee);
+        (i, now) -> i.assigned(assignee, now), i -> "assigned to " + assignee);
+  }
+
+  /** Sets the priority, P1 (highest) to P5; the caller validated the value. */
+  public Outcome prioritize(long id, String actor, String priority) {
+    return act(id, actor, "incident.prioritized", i -> null,
+        (i, now) -> i.prioritized(priority, now), i -> "priority set to " + priority);
+  }
+
+  /**
+   * Merges incident {@code id} into {@code targetId}: its alerts move to the target, it is
+   * resolved as merged, and both timelines say so.
+   */
+  public Outcome merge(long id, long targetId, String actor) {
+    if (id == targetId) {
+      return conflict("an incident cannot be merged into itself");
+    }
+    return store.inTransaction(tx -> {
+      Optional<Incident> source = tx.incident(id);
+      Optional<Incident> target = tx.incident(targetId);
+      if (source.isEmpty()) {
+        return new Outcome.NotFound(id);
+      }
+      if (target.isEmpty()) {
+        return new Outcome.NotFound(targetId);
+      }
+      if (source.get().state() == IncidentState.RESOLVED) {
+        return conflict("incident " + id + " is resolved; only open incidents can be merged");
+      }
+      if (target.get().state() == IncidentState.RESOLVED) {
+        return conflict("incident " + targetId + " is resolved; merge into an open incident");
+      }
+      if (!source.get().service().equals(target.get().service())) {
+        return conflict("incident " + id + " belongs to service " + source.get().service()
+            + " and incident " + targetId + " to " + target.get().service()
+            + "; only incidents of one service can be merged");
+      }
+      Instant now = clock.instant();
+      tx.moveAlerts(id, targetId);
+      Incident merged = source.get().resolved(now, actor, targetId);
+      tx.update(merged);
+      tx.update(target.get().escalatedTo(source.get().severity(), now));
+      tx.addTimeline(id, now, actor, "incident.merged", "merged into incident " + targetId);
+      tx.addTimeline(targetId, now, actor, "incident.merged",
+          "incident " + id + " merged into this one with its alerts");
+      return new Outcome.Done(tx.incident(targetId).orElseThrow());
+    });
   }
 
   public Outcome note(long id, String actor, String text) {
@@ -188,26 +230,6 @@ public final class IncidentEngine {
 
   private static Outcome conflict(String reason) {
     return new Outcome.Conflict(reason);
-  }
-
-  private static Incident resolved(Incident i, String actor, Instant now) {
-    return copy(i, IncidentState.RESOLVED, i.acknowledgedAt(), i.acknowledgedBy(), now, actor,
-        null, i.assignee(), now);
-  }
-
-  private static Incident withSeverity(Incident i, Severity s, Instant now) {
-    Severity max = i.severity() == null || (s != null && s.ordinal() < i.severity().ordinal())
-        ? s : i.severity();
-    return new Incident(i.id(), i.service(), i.state(), i.title(), max, i.groupKey(),
-        i.openedAt(), i.acknowledgedAt(), i.acknowledgedBy(), i.resolvedAt(), i.resolvedBy(),
-        i.snoozedUntil(), i.assignee(), i.alertCount(), now);
-  }
-
-  private static Incident copy(Incident i, IncidentState state, Instant ackAt, String ackBy,
-      Instant resolvedAt, String resolvedBy, Instant snoozedUntil, String assignee, Instant now) {
-    return new Incident(i.id(), i.service(), state, i.title(), i.severity(), i.groupKey(),
-        i.openedAt(), ackAt, ackBy, resolvedAt, resolvedBy, snoozedUntil, assignee,
-        i.alertCount(), now);
   }
 
   private static String text(String s) {

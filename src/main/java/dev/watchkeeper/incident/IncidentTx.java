@@ -31,13 +31,16 @@ public interface IncidentTx {
 
   void attach(long alertId, long incidentId);
 
+  /** Moves every alert of incident {@code from} to incident {@code to}; recounts both. */
+  void moveAlerts(long from, long to);
+
   Optional<Incident> incident(long id);
 
   /** The newest not-resolved incident of the service and group opened at or after {@code since}. */
   Optional<Incident> openIncident(String service, String groupKey, Instant since);
 
-  long insertIncident(String service, String title, Severity severity, String groupKey,
-      Instant at);
+  long insertIncident(String service, String title, Severity severity, String urgency,
+      String groupKey, Instant at);
 
   /** Saves the changed lifecycle fields of an incident. */
   void update(Incident incident);

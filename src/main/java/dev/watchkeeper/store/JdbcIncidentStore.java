@@ -33,7 +33,7 @@ public final class JdbcIncidentStore implements IncidentStore {
   private static final TypeReference<Map<String, String>> LABELS = new TypeReference<>() {};
   private static final String INCIDENT_COLUMNS = "id, service, state, title, severity, group_key,"
       + " opened_at, acknowledged_at, acknowledged_by, resolved_at, resolved_by, snoozed_until,"
-      + " assignee, alert_count, updated_at";
+      + " assignee, priority, urgency, merged_into, alert_count, updated_at";
   private static final String ALERT_COLUMNS = "id, service, fingerprint, status, severity,"
       + " summary, labels, incident_id, noted_status";
 
@@ -171,6 +171,15 @@ public final class JdbcIncidentStore implements IncidentStore {
     }
 
     @Override
+    public void moveAlerts(long from, long to) {
+      update("UPDATE alerts SET incident_id = ? WHERE incident_id = ?", to, from);
+      for (long id : new long[] {from, to}) {
+        update("UPDATE incidents SET alert_count = (SELECT COUNT(*) FROM alerts"
+            + " WHERE incident_id = ?) WHERE id = ?", id, id);
+      }
+    }
+
+    @Override
     public Optional<Incident> incident(long id) {
       return one("SELECT " + INCIDENT_COLUMNS + " FROM incidents WHERE id = ?" + lock, id);
     }
@@ -183,13 +192,14 @@ public final class JdbcIncidentStore implements IncidentStore {
     }
 
     @Override
-    public long insertIncident(String service, String title, Severity severity, String groupKey,
-        Instant at) {
+    public long insertIncident(String service, String title, Severity severity, String urgency,
+        String groupKey, Instant at) {
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO incidents (service, state,"
-              + " title, severity, group_key, opened_at, alert_count, updated_at)"
-              + " VALUES (?, 'triggered', ?, ?, ?, ?, 0, ?)", Statement.RETURN_GENERATED_KEYS)) {
+              + " title, severity, urgency, group_key, opened_at, alert_count, updated_at)"
+              + " VALUES (?, 'triggered', ?, ?, ?, ?, ?, 0, ?)",
+          Statement.RETURN_GENERATED_KEYS)) {
         bind(ps, service, title.length() > 1024 ? title.substring(0, 1024) : title,
-            severity == null ? null : severity.wire(), groupKey, at.toEpochMilli(),
+            severity == null ? null : severity.wire(), urgency, groupKey, at.toEpochMilli(),
             at.toEpochMilli());
         ps.executeUpdate();
         try (ResultSet keys = ps.getGeneratedKeys()) {
@@ -205,10 +215,12 @@ public final class JdbcIncidentStore implements IncidentStore {
     public void update(Incident i) {
       update("UPDATE incidents SET state = ?, severity = ?, acknowledged_at = ?,"
               + " acknowledged_by = ?, resolved_at = ?, resolved_by = ?, snoozed_until = ?,"
-              + " assignee = ?, updated_at = ? WHERE id = ?",
+              + " assignee = ?, priority = ?, urgency = ?, merged_into = ?, updated_at = ?"
+              + " WHERE id = ?",
           i.state().wire(), i.severity() == null ? null : i.severity().wire(),
           millis(i.acknowledgedAt()), i.acknowledgedBy(), millis(i.resolvedAt()), i.resolvedBy(),
-          millis(i.snoozedUntil()), i.assignee(), i.updatedAt().toEpochMilli(), i.id());
+          millis(i.snoozedUntil()), i.assignee(), i.priority(), i.urgency(), i.mergedInto(),
+          i.updatedAt().toEpochMilli(), i.id());
     }
 
     @Override
@@ -283,13 +295,18 @@ public final class JdbcIncidentStore implements IncidentStore {
     return new Incident(rs.getLong(1), rs.getString(2), IncidentState.parse(rs.getString(3)),
         rs.getString(4), sev == null ? null : Severity.parse(sev).orElse(null), rs.getString(6),
         Instant.ofEpochMilli(rs.getLong(7)), instant(rs, 8), rs.getString(9), instant(rs, 10),
-        rs.getString(11), instant(rs, 12), rs.getString(13), rs.getInt(14),
-        Instant.ofEpochMilli(rs.getLong(15)));
+        rs.getString(11), instant(rs, 12), rs.getString(13), rs.getString(14), rs.getString(15),
+        nullableLong(rs, 16), rs.getInt(17), Instant.ofEpochMilli(rs.getLong(18)));
   }
 
   private static Instant instant(ResultSet rs, int col) throws SQLException {
     long v = rs.getLong(col);
     return rs.wasNull() ? null : Instant.ofEpochMilli(v);
+  }
+
+  private static Long nullableLong(ResultSet rs, int col) throws SQLException {
+    long v = rs.getLong(col);
+    return rs.wasNull() ? null : v;
   }
 
   private static Long millis(Instant t) {

@@ -82,7 +82,7 @@ public final class HttpServer implements AutoCloseable {
       }
       new dev.watchkeeper.web.compat.PagerDutyRoutes(d, gate).register(cfg.routes);
       new AlertRoutes(auth, d.alerts()).register(cfg.routes);
-      new IncidentRoutes(auth, d.incidents(), d.incidentEngine(), d.mapper())
+      new IncidentRoutes(auth, d.incidents(), d.incidentEngine(), d.mapper(), d.store())
           .register(cfg.routes);
       new dev.watchkeeper.web.compat.PrometheusAlertsRoutes(auth, gate, d.mapper(), d.clock())
           .register(cfg.routes);

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.watchkeeper.config.WatchkeeperConfig.Role;
 import dev.watchkeeper.event.EventParser;
+import dev.watchkeeper.event.EventQuery;
+import dev.watchkeeper.event.EventStore;
+import dev.watchkeeper.event.StoredEvent;
 import dev.watchkeeper.event.MalformedJsonException;
 import dev.watchkeeper.incident.Incident;
 import dev.watchkeeper.incident.IncidentEngine;
@@ -31,13 +34,18 @@ import java.util.Map;
 final class IncidentRoutes {
   static final int MAX_NOTE = 10_000;
   static final int MAX_ASSIGNEE = 200;
+  static final java.time.Duration CHANGE_LOOKBACK = java.time.Duration.ofHours(1);
+  static final int MAX_CHANGES = 20;
 
   private final Auth auth;
   private final IncidentStore store;
   private final IncidentEngine engine;
   private final ObjectMapper mapper;
+  private final EventStore events;
 
-  IncidentRoutes(Auth auth, IncidentStore store, IncidentEngine engine, ObjectMapper mapper) {
+  IncidentRoutes(Auth auth, IncidentStore store, IncidentEngine engine, ObjectMapper mapper,
+      EventStore events) {
+    this.events = events;
     this.auth = auth;
     this.store = store;
     this.engine = engine;
@@ -55,6 +63,8 @@ final class IncidentRoutes {
     routes.post("/api/v1/incidents/{id}/snooze", this::snooze);
     routes.post("/api/v1/incidents/{id}/reassign", this::reassign);
     routes.post("/api/v1/incidents/{id}/notes", this::note);
+    routes.post("/api/v1/incidents/{id}/priority", this::priority);
+    routes.post("/api/v1/incidents/{id}/merge", this::merge);
   }
 
   private void list(Context ctx) {
@@ -103,6 +113,18 @@ final class IncidentRoutes {
       list.add(m);
     }
     body.put("alerts", list);
+    // "What changed before this": change events of the service in the hour before it opened.
+    List<Map<String, Object>> changes = new ArrayList<>();
+    for (StoredEvent se : events.find(new EventQuery(i.service(), null, "change", null,
+        i.openedAt().minus(CHANGE_LOOKBACK), i.openedAt().plusMillis(1), null, MAX_CHANGES))) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("time", se.event().time().toString());
+      m.put("source", se.event().source());
+      m.put("summary", se.event().summary());
+      m.put("event_id", se.event().id());
+      changes.add(m);
+    }
+    body.put("changes_before", changes);
     ctx.json(body);
   }
 
@@ -149,6 +171,24 @@ final class IncidentRoutes {
     String actor = actor(ctx);
     String text = text(body(ctx), "text", MAX_NOTE);
     answer(ctx, engine.note(id(ctx), actor, text));
+  }
+
+  private void priority(Context ctx) {
+    String actor = actor(ctx);
+    String p = text(body(ctx), "priority", 2).toUpperCase(Locale.ROOT);
+    if (!Incident.PRIORITIES.contains(p)) {
+      throw ApiException.badRequest("priority: must be one of P1, P2, P3, P4, P5");
+    }
+    answer(ctx, engine.prioritize(id(ctx), actor, p));
+  }
+
+  private void merge(Context ctx) {
+    String actor = actor(ctx);
+    JsonNode into = body(ctx).get("into");
+    if (into == null || !into.canConvertToLong() || !into.isIntegralNumber()) {
+      throw ApiException.badRequest("into: required, the id of the incident to merge into");
+    }
+    answer(ctx, engine.merge(id(ctx), into.longValue(), actor));
   }
 
   private String actor(Context ctx) {
@@ -216,6 +256,9 @@ final class IncidentRoutes {
     m.put("resolved_by", i.resolvedBy());
     m.put("snoozed_until", str(i.snoozedUntil()));
     m.put("assignee", i.assignee());
+    m.put("priority", i.priority());
+    m.put("urgency", i.urgency());
+    m.put("merged_into", i.mergedInto());
     m.put("alert_count", i.alertCount());
     m.put("updated_at", i.updatedAt().toString());
     return m;

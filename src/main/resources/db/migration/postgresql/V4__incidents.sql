@@ -13,6 +13,9 @@ CREATE TABLE incidents (
     resolved_by      TEXT,
     snoozed_until    BIGINT,
     assignee         TEXT,
+    priority         TEXT,
+    urgency          TEXT NOT NULL,
+    merged_into      BIGINT,
     alert_count      BIGINT NOT NULL,
     updated_at       BIGINT NOT NULL
 );

@@ -13,6 +13,9 @@ CREATE TABLE incidents (
     resolved_by      TEXT,
     snoozed_until    INTEGER,
     assignee         TEXT,
+    priority         TEXT,
+    urgency          TEXT NOT NULL,
+    merged_into      INTEGER,
     alert_count      INTEGER NOT NULL,
     updated_at       INTEGER NOT NULL
 );

@@ -189,4 +189,34 @@ abstract class IncidentEngineContract {
     assertThat(i.state()).isEqualTo(IncidentState.ACKNOWLEDGED);
     assertThat(i.acknowledgedBy()).isEqualTo("source:svc");
   }
+
+  @Test
+  void mergingMovesTheAlertsAndResolvesTheMergedIncident() {
+    handler.handle(List.of(event("svc", "t", "a", Severity.WARNING, null)));
+    now = now.plus(Duration.ofMinutes(10));
+    handler.handle(List.of(event("svc", "t", "b", Severity.CRITICAL, null)));
+    List<Incident> two = all();
+    long newer = two.get(0).id();
+    long older = two.get(1).id();
+    assertThat(two.get(1).urgency()).isEqualTo("low");
+
+    Outcome merged = engine.merge(newer, older, "token:alice");
+
+    assertThat(merged).isInstanceOf(Outcome.Done.class);
+    Incident target = ((Outcome.Done) merged).incident();
+    assertThat(target.alertCount()).isEqualTo(2);
+    assertThat(target.severity()).isEqualTo(Severity.CRITICAL);
+    assertThat(target.urgency()).isEqualTo("high");
+    Incident source = incidents.find(newer).orElseThrow();
+    assertThat(source.state()).isEqualTo(IncidentState.RESOLVED);
+    assertThat(source.mergedInto()).isEqualTo(older);
+    assertThat(incidents.timeline(older)).extracting(TimelineEntry::message)
+        .contains("incident " + newer + " merged into this one with its alerts");
+    assertThat(engine.merge(newer, older, "token:alice")).isInstanceOf(Outcome.Conflict.class);
+
+    // both alerts resolving now resolves the merged-into incident
+    handler.handle(List.of(event("svc", "t.resolve", "a", null, null),
+        event("svc", "t.resolve", "b", null, null)));
+    assertThat(incidents.find(older).orElseThrow().state()).isEqualTo(IncidentState.RESOLVED);
+  }
 }

@@ -128,4 +128,27 @@ class IncidentApiTest {
     assertThat(json(server.get("/api/v1/incidents?state=resolved", VIEWER)).get("incidents"))
         .hasSize(1);
   }
+
+  @Test
+  void mergeMovesAlertsAndPriorityUrgencyAndRecentChangesAreShown() throws Exception {
+    server.post("/api/v1/events", PAYMENTS_KEY,
+        "{\"source\":\"ci\",\"type\":\"change\",\"summary\":\"deployed checkout 4.2\"}");
+    long first = triggeredIncident();
+    server.post("/api/v1/incidents/" + first + "/priority", ADMIN, "{\"priority\":\"p1\"}");
+    JsonNode detail = json(server.get("/api/v1/incidents/" + first, VIEWER));
+    assertThat(detail.get("priority").asText()).isEqualTo("P1");
+    assertThat(detail.get("urgency").asText()).isEqualTo("high");
+    assertThat(detail.get("changes_before").findValuesAsText("summary"))
+        .containsExactly("deployed checkout 4.2");
+    assertThat(server.post("/api/v1/incidents/" + first + "/priority", ADMIN,
+        "{\"priority\":\"P9\"}").statusCode()).isEqualTo(400);
+
+    HttpResponse<String> self = server.post("/api/v1/incidents/" + first + "/merge", ADMIN,
+        "{\"into\":" + first + "}");
+    assertThat(self.statusCode()).isEqualTo(409);
+    assertThat(server.post("/api/v1/incidents/" + first + "/merge", ADMIN, "{\"into\":999}")
+        .statusCode()).isEqualTo(404);
+    assertThat(server.post("/api/v1/incidents/" + first + "/merge", ADMIN, "{\"into\":\"x\"}")
+        .statusCode()).isEqualTo(400);
+  }
 }
