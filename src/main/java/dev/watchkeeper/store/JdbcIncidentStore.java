@@ -88,6 +88,14 @@ public final class JdbcIncidentStore implements IncidentStore {
       sql.append(" AND state = ?");
       args.add(q.state().wire());
     }
+    if (q.severity() != null) {
+      sql.append(" AND severity = ?");
+      args.add(q.severity().wire());
+    }
+    if (q.priority() != null) {
+      sql.append(" AND priority = ?");
+      args.add(q.priority());
+    }
     if (q.since() != null) {
       sql.append(" AND opened_at >= ?");
       args.add(q.since().toEpochMilli());

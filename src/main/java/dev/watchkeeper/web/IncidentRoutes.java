@@ -6,6 +6,7 @@ import dev.watchkeeper.config.WatchkeeperConfig.Role;
 import dev.watchkeeper.event.EventParser;
 import dev.watchkeeper.event.EventQuery;
 import dev.watchkeeper.event.EventStore;
+import dev.watchkeeper.event.Severity;
 import dev.watchkeeper.event.StoredEvent;
 import dev.watchkeeper.event.MalformedJsonException;
 import dev.watchkeeper.incident.Incident;
@@ -80,9 +81,22 @@ final class IncidentRoutes {
         throw ApiException.badRequest("state: must be triggered, acknowledged or resolved");
       }
     }
+    Severity severity = null;
+    String sev = ctx.queryParam("severity");
+    if (sev != null) {
+      severity = Severity.parse(sev).orElseThrow(() -> ApiException.badRequest(
+          "severity: must be one of critical, error, warning, info"));
+    }
+    String priority = ctx.queryParam("priority");
+    if (priority != null) {
+      priority = priority.toUpperCase(Locale.ROOT);
+      if (!Incident.PRIORITIES.contains(priority)) {
+        throw ApiException.badRequest("priority: must be one of P1, P2, P3, P4, P5");
+      }
+    }
     String cursor = ctx.queryParam("cursor");
     List<Incident> found = store.list(new IncidentQuery(ctx.queryParam("service"), state,
-        Params.timeParam(ctx, "since"), Params.timeParam(ctx, "until"),
+        severity, priority, Params.timeParam(ctx, "since"), Params.timeParam(ctx, "until"),
         cursor == null ? null : Params.decodeCursor(cursor, "i"), limit + 1));
     boolean more = found.size() > limit;
     List<Incident> page = more ? found.subList(0, limit) : found;

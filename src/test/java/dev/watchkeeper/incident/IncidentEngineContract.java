@@ -80,7 +80,7 @@ abstract class IncidentEngineContract {
   }
 
   List<Incident> all() {
-    return incidents.list(new IncidentQuery(null, null, null, null, null, 100));
+    return incidents.list(new IncidentQuery(null, null, null, null, null, null, null, 100));
   }
 
   @Test

@@ -142,6 +142,11 @@ class IncidentApiTest {
         .containsExactly("deployed checkout 4.2");
     assertThat(server.post("/api/v1/incidents/" + first + "/priority", ADMIN,
         "{\"priority\":\"P9\"}").statusCode()).isEqualTo(400);
+    assertThat(json(server.get("/api/v1/incidents?priority=P1&severity=critical", VIEWER))
+        .get("incidents")).hasSize(1);
+    assertThat(json(server.get("/api/v1/incidents?priority=P2", VIEWER)).get("incidents"))
+        .isEmpty();
+    assertThat(server.get("/api/v1/incidents?priority=P7", VIEWER).statusCode()).isEqualTo(400);
 
     HttpResponse<String> self = server.post("/api/v1/incidents/" + first + "/merge", ADMIN,
         "{\"into\":" + first + "}");
