@@ -75,7 +75,8 @@ public final class Application implements AutoCloseable {
       // Grouping follows config reloads: read from the config in force at each alert.
       IncidentEngine incidentEngine = new IncidentEngine(incidents, clock,
           service -> config.get().service(service)
-              .map(s -> new Grouping(s.grouping().by(), s.grouping().window()))
+              .map(s -> new Grouping(s.grouping().by(), s.grouping().window(),
+                  s.grouping().reopenWindow()))
               .orElse(Grouping.DEFAULT),
           silences::isSilenced);
       this.processor =

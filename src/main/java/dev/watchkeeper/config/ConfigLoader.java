@@ -324,7 +324,7 @@ public final class ConfigLoader {
     if (!s.has("grouping")) {
       return Grouping.DEFAULT;
     }
-    ConfigNode g = s.map("grouping", "by", "window");
+    ConfigNode g = s.map("grouping", "by", "window", "reopen_window");
     List<String> by = g.strings("by");
     for (int i = 0; i < by.size(); i++) {
       if (!LABEL_NAME.matcher(by.get(i)).matches()) {
@@ -341,7 +341,13 @@ public final class ConfigLoader {
       problems.error(g.path("window"), "must be between 0s and 24h, got " + window);
       window = Grouping.DEFAULT_WINDOW;
     }
-    return new Grouping(by, window == null ? Grouping.DEFAULT_WINDOW : window);
+    Duration reopen = g.duration("reopen_window", Grouping.DEFAULT_REOPEN_WINDOW);
+    if (reopen != null && reopen.compareTo(Grouping.MAX_WINDOW) > 0) {
+      problems.error(g.path("reopen_window"), "must be between 0s and 24h, got " + reopen);
+      reopen = Grouping.DEFAULT_REOPEN_WINDOW;
+    }
+    return new Grouping(by, window == null ? Grouping.DEFAULT_WINDOW : window,
+        reopen == null ? Grouping.DEFAULT_REOPEN_WINDOW : reopen);
   }
 
   private static void checkName(ConfigNode n, String key, String value, Pattern pattern,

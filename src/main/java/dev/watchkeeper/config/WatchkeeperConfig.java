@@ -142,13 +142,17 @@ public record WatchkeeperConfig(
 
   /**
    * How a service's paging alerts are grouped into incidents: equal values of the {@code by}
-   * labels, within {@code window} of the incident's opening.
+   * labels, within {@code window} of the incident's opening; an alert re-firing within
+   * {@code reopenWindow} of its incident's resolution re-opens that incident.
    */
-  public record Grouping(List<String> by, Duration window) {
+  public record Grouping(List<String> by, Duration window, Duration reopenWindow) {
     public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(5);
+    /** 0 = a resolved incident is never re-opened; a re-firing alert opens a new one. */
+    public static final Duration DEFAULT_REOPEN_WINDOW = Duration.ZERO;
     public static final Duration MAX_WINDOW = Duration.ofHours(24);
     public static final int MAX_LABELS = 10;
-    public static final Grouping DEFAULT = new Grouping(List.of(), DEFAULT_WINDOW);
+    public static final Grouping DEFAULT =
+        new Grouping(List.of(), DEFAULT_WINDOW, DEFAULT_REOPEN_WINDOW);
 
     public Grouping {
       by = List.copyOf(by);

@@ -7,11 +7,12 @@ import java.util.Map;
 /**
  * How alerts of a service are grouped into incidents: alerts with equal values of the {@code by}
  * labels join the same open incident if it was opened within {@code window}; later ones open a
- * new incident. An empty {@code by} groups by service only.
+ * new incident. An empty {@code by} groups by service only. An alert that fires again within
+ * {@code reopenWindow} after its incident resolved re-opens that incident (0 = never).
  */
-public record Grouping(List<String> by, Duration window) {
+public record Grouping(List<String> by, Duration window, Duration reopenWindow) {
   public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(5);
-  public static final Grouping DEFAULT = new Grouping(List.of(), DEFAULT_WINDOW);
+  public static final Grouping DEFAULT = new Grouping(List.of(), DEFAULT_WINDOW, Duration.ZERO);
 
   public Grouping {
     by = List.copyOf(by);

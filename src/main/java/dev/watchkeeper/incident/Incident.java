@@ -52,6 +52,11 @@ public record Incident(
         alertCount, at);
   }
 
+  Incident reopened(Instant at) {
+    return new Incident(id, service, IncidentState.TRIGGERED, title, severity, groupKey, openedAt,
+        null, null, null, null, null, assignee, priority, urgency, null, alertCount, at);
+  }
+
   Incident snoozed(Instant until, Instant at) {
     return new Incident(id, service, state, title, severity, groupKey, openedAt, acknowledgedAt,
         acknowledgedBy, resolvedAt, resolvedBy, until, assignee, priority, urgency, mergedInto,

@@ -67,6 +67,21 @@ public final class IncidentEngine {
       tx.markNoted(a.id(), "silenced");
       return;
     }
+    if (pages && current.isEmpty() && a.incidentId() != null) {
+      Grouping g = grouping.apply(a.service());
+      Optional<Incident> last = tx.incident(a.incidentId());
+      if (last.isPresent() && last.get().mergedInto() == null
+          && last.get().resolvedAt() != null
+          && !last.get().resolvedAt().isBefore(now.minus(g.reopenWindow()))
+          && !g.reopenWindow().isZero()) {
+        tx.update(last.get().reopened(now).escalatedTo(a.severity(), now));
+        tx.addTimeline(a.incidentId(), now, "source:" + a.service(), "incident.reopened",
+            "re-opened: alert " + a.fingerprint() + " fired again within "
+                + g.reopenWindow().toMinutes() + " min of the resolution");
+        tx.markNoted(a.id(), status);
+        return;
+      }
+    }
     if (pages && current.isEmpty()) {
       Grouping g = grouping.apply(a.service());
       String key = g.key(a.labels());

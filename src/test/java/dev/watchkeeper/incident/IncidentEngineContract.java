@@ -61,8 +61,11 @@ abstract class IncidentEngineContract {
       }
     };
     engine = new IncidentEngine(incidents, clock,
-        service -> service.equals("by-job")
-            ? new Grouping(List.of("job"), Duration.ofMinutes(5)) : Grouping.DEFAULT,
+        service -> switch (service) {
+          case "by-job" -> new Grouping(List.of("job"), Duration.ofMinutes(5), Duration.ZERO);
+          case "reopen" -> new Grouping(List.of(), Duration.ofMinutes(5), Duration.ofMinutes(10));
+          default -> Grouping.DEFAULT;
+        },
         labels -> silenceActive && "db".equals(labels.get("job")) ? List.of("s1") : List.of());
     handler = new AlertHandler(new JdbcAlertStore(db, Json.create()), engine,
         new SimpleMeterRegistry());
@@ -218,5 +221,25 @@ abstract class IncidentEngineContract {
     handler.handle(List.of(event("svc", "t.resolve", "a", null, null),
         event("svc", "t.resolve", "b", null, null)));
     assertThat(incidents.find(older).orElseThrow().state()).isEqualTo(IncidentState.RESOLVED);
+  }
+
+  @Test
+  void alertFiringAgainWithinTheReopenWindowReopensItsIncident() {
+    handler.handle(List.of(event("reopen", "t", "a", Severity.ERROR, null)));
+    handler.handle(List.of(event("reopen", "t.resolve", "a", null, null)));
+    long id = all().get(0).id();
+    assertThat(all().get(0).state()).isEqualTo(IncidentState.RESOLVED);
+
+    now = now.plus(Duration.ofMinutes(3));
+    handler.handle(List.of(event("reopen", "t", "a", Severity.ERROR, null)));
+    assertThat(all()).hasSize(1);
+    assertThat(all().get(0).state()).isEqualTo(IncidentState.TRIGGERED);
+    assertThat(incidents.timeline(id)).extracting(TimelineEntry::kind)
+        .contains("incident.reopened");
+
+    handler.handle(List.of(event("reopen", "t.resolve", "a", null, null)));
+    now = now.plus(Duration.ofMinutes(20));
+    handler.handle(List.of(event("reopen", "t", "a", Severity.ERROR, null)));
+    assertThat(all()).hasSize(2);
   }
 }
