@@ -235,7 +235,8 @@ public final class EventParser {
     }
   }
 
-  static String kind(JsonNode n) {
+  /** How a JSON value is named in error messages: "an object", "a string", ... */
+  public static String kind(JsonNode n) {
     if (n.isObject()) {
       return "an object";
     } else if (n.isArray()) {

@@ -363,21 +363,9 @@ public final class PagerDutyParser {
   }
 
   private static String kind(JsonNode n) {
-    if (n.isObject()) {
-      return "an object";
-    } else if (n.isArray()) {
-      return "an array";
-    } else if (n.isTextual()) {
-      return "a string";
-    } else if (n.isNumber()) {
-      return "a number";
-    } else if (n.isBoolean()) {
-      return "a boolean";
-    } else if (n.isNull()) {
-      return "null";
-    }
-    return n.getNodeType().toString().toLowerCase(Locale.ROOT);
+    return EventParser.kind(n);
   }
+
 
   private static String abbreviate(String s) {
     return s.length() <= 40 ? s : s.substring(0, 40) + "...";
