@@ -1,7 +1,9 @@
 package dev.watchkeeper.alert;
 
 import dev.watchkeeper.event.StoredEvent;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Alerts, keyed by (service, fingerprint). JDBC implementation in {@code store/}. */
@@ -19,6 +21,18 @@ public interface AlertStore {
   Optional<Alert> find(String service, String fingerprint);
 
   List<Alert> list(AlertQuery query);
+
+  /**
+   * The last event applied to each of these alerts (the event at its {@code lastSeq}): its payload
+   * and when it was received, keyed by that position. Alerts whose event is not in the log are
+   * absent from the answer. The default knows no events (stores without an event log).
+   */
+  default Map<Long, LastEvent> lastEvents(List<Alert> alerts) {
+    return Map.of();
+  }
+
+  /** What {@link #lastEvents} tells about one event: its payload (JSON text, or null). */
+  record LastEvent(String payloadJson, Instant receivedAt) {}
 
   /** One event's effect on one alert. */
   record Change(StoredEvent event, String fingerprint, AlertSignal signal) {}

@@ -78,7 +78,7 @@ public final class Application implements AutoCloseable {
               .map(s -> new Grouping(s.grouping().by(), s.grouping().window(),
                   s.grouping().reopenWindow()))
               .orElse(Grouping.DEFAULT),
-          silences::isSilenced);
+          silences::snapshot);
       this.processor =
           new EventProcessor(store, List.of(new AlertHandler(alerts, incidentEngine, meters)),
               meters);

@@ -4,10 +4,14 @@ import dev.watchkeeper.event.Severity;
 import dev.watchkeeper.incident.IncidentTx.AlertRow;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Incident lifecycle. Alerts drive it ({@link #reconcile}): a paging alert that fires and has no
@@ -29,18 +33,19 @@ public final class IncidentEngine {
   private final IncidentStore store;
   private final Clock clock;
   private final Function<String, Grouping> grouping;
-  private final Function<Map<String, String>, List<String>> silencedBy;
+  private final Supplier<Function<Map<String, String>, List<String>>> silences;
 
   /**
    * @param grouping the grouping of each service
-   * @param silencedBy the ids of the active silences that mute an alert with these labels
+   * @param silences reads the active silences once and returns, for an alert's labels, the ids
+   *     of those that mute it
    */
   public IncidentEngine(IncidentStore store, Clock clock, Function<String, Grouping> grouping,
-      Function<Map<String, String>, List<String>> silencedBy) {
+      Supplier<Function<Map<String, String>, List<String>>> silences) {
     this.store = store;
     this.clock = clock;
     this.grouping = grouping;
-    this.silencedBy = silencedBy;
+    this.silences = silences;
   }
 
   /** An alert touched by the events just applied. */
@@ -49,14 +54,34 @@ public final class IncidentEngine {
   public void reconcile(List<AlertRef> touched) {
     Instant now = clock.instant();
     store.inTransaction(tx -> {
+      // One read per service for all touched alerts, and each incident read once: this runs for
+      // every batch of events, so round trips per alert would starve it under load.
+      Map<String, List<String>> byService = new LinkedHashMap<>();
       for (AlertRef ref : touched) {
-        tx.alert(ref.service(), ref.fingerprint()).ifPresent(a -> reconcile(tx, a, now));
+        byService.computeIfAbsent(ref.service(), k -> new ArrayList<>()).add(ref.fingerprint());
+      }
+      Map<AlertRef, AlertRow> rows = new HashMap<>();
+      byService.forEach((service, fps) -> tx.alerts(service, fps)
+          .forEach(a -> rows.put(new AlertRef(a.service(), a.fingerprint()), a)));
+      IncidentTx cached = new CachingTx(tx);
+      Function<Map<String, String>, List<String>>[] silencedBy = new Function[1];
+      for (AlertRef ref : touched) {
+        AlertRow a = rows.get(ref);
+        if (a != null) {
+          reconcile(cached, a, now, labels -> {
+            if (silencedBy[0] == null) {
+              silencedBy[0] = silences.get(); // read once per batch, only when needed
+            }
+            return silencedBy[0].apply(labels);
+          });
+        }
       }
       return null;
     });
   }
 
-  private void reconcile(IncidentTx tx, AlertRow a, Instant now) {
+  private void reconcile(IncidentTx tx, AlertRow a, Instant now,
+      Function<Map<String, String>, List<String>> silencedBy) {
     String status = a.firing() ? "firing" : "resolved";
     boolean pages = a.firing() && a.severity() != Severity.INFO;
     Optional<Incident> current = a.incidentId() == null ? Optional.empty()

@@ -26,6 +26,9 @@ public interface IncidentTx {
 
   Optional<AlertRow> alert(String service, String fingerprint);
 
+  /** The alerts of one service with these fingerprints (unknown ones are absent), any order. */
+  List<AlertRow> alerts(String service, List<String> fingerprints);
+
   /** Records which alert status the incident timeline has already told (replay guard). */
   void markNoted(long alertId, String status);
 

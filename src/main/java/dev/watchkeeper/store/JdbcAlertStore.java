@@ -122,6 +122,33 @@ public final class JdbcAlertStore implements AlertStore {
     return query(sql.toString(), args);
   }
 
+  @Override
+  public Map<Long, LastEvent> lastEvents(List<Alert> alerts) {
+    List<Long> seqs = alerts.stream().map(Alert::lastSeq).distinct().toList();
+    Map<Long, LastEvent> out = new java.util.HashMap<>();
+    try (Connection c = ds.getConnection()) {
+      for (int from = 0; from < seqs.size(); from += 500) {
+        List<Long> chunk = seqs.subList(from, Math.min(seqs.size(), from + 500));
+        String sql = "SELECT seq, payload, received_at FROM events WHERE seq IN ("
+            + String.join(",", java.util.Collections.nCopies(chunk.size(), "?")) + ")";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+          for (int i = 0; i < chunk.size(); i++) {
+            ps.setLong(i + 1, chunk.get(i));
+          }
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.put(rs.getLong(1),
+                  new LastEvent(rs.getString(2), Instant.ofEpochMilli(rs.getLong(3))));
+            }
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw new StoreException("reading the alerts' last events failed", e);
+    }
+    return out;
+  }
+
   private List<Alert> query(String sql, List<Object> args) {
     try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
       for (int i = 0; i < args.size(); i++) {

@@ -37,6 +37,9 @@ public final class JdbcIncidentStore implements IncidentStore {
   private static final String ALERT_COLUMNS = "id, service, fingerprint, status, severity,"
       + " summary, labels, incident_id, noted_status";
 
+  /** Parameters per IN (...) list; well under SQLite's and PostgreSQL's limits. */
+  private static final int IN_CHUNK = 500;
+
   private final DataSource ds;
   private final ObjectMapper mapper;
   private final String lock;
@@ -161,6 +164,23 @@ public final class JdbcIncidentStore implements IncidentStore {
     }
 
     @Override
+    public List<AlertRow> alerts(String service, List<String> fingerprints) {
+      List<AlertRow> out = new ArrayList<>(fingerprints.size());
+      for (int from = 0; from < fingerprints.size(); from += IN_CHUNK) {
+        List<String> chunk =
+            fingerprints.subList(from, Math.min(fingerprints.size(), from + IN_CHUNK));
+        Object[] args = new Object[chunk.size() + 1];
+        args[0] = service;
+        for (int i = 0; i < chunk.size(); i++) {
+          args[i + 1] = chunk.get(i);
+        }
+        out.addAll(alerts("SELECT " + ALERT_COLUMNS + " FROM alerts WHERE service = ?"
+            + " AND fingerprint IN (" + "?,".repeat(chunk.size() - 1) + "?)", args));
+      }
+      return out;
+    }
+
+    @Override
     public List<AlertRow> alertsOf(long incidentId) {
       return alerts("SELECT " + ALERT_COLUMNS + " FROM alerts WHERE incident_id = ? ORDER BY id",
           incidentId);
@@ -173,9 +193,10 @@ public final class JdbcIncidentStore implements IncidentStore {
 
     @Override
     public void attach(long alertId, long incidentId) {
+      // The engine attaches an alert only to an incident it is not yet part of, so a counter is
+      // exact (and a COUNT here would make joining N alerts cost N^2).
       update("UPDATE alerts SET incident_id = ? WHERE id = ?", incidentId, alertId);
-      update("UPDATE incidents SET alert_count = (SELECT COUNT(*) FROM alerts"
-          + " WHERE incident_id = ?) WHERE id = ?", incidentId, incidentId);
+      update("UPDATE incidents SET alert_count = alert_count + 1 WHERE id = ?", incidentId);
     }
 
     @Override

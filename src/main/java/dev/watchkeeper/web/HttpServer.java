@@ -86,6 +86,7 @@ public final class HttpServer implements AutoCloseable {
           .register(cfg.routes);
       new dev.watchkeeper.web.compat.PrometheusAlertsRoutes(auth, gate, d.mapper(), d.clock())
           .register(cfg.routes);
+      new dev.watchkeeper.web.compat.AlertmanagerAlertsRoutes(d).register(cfg.routes);
       cfg.routes.exception(ApiException.class, (e, ctx) -> writeError(ctx, e));
       cfg.routes.exception(HttpResponseException.class, (e, ctx) -> writeError(ctx,
           new ApiException(e.getStatus(), codeOf(e.getStatus()), e.getMessage())));

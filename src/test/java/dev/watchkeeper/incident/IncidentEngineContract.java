@@ -66,7 +66,7 @@ abstract class IncidentEngineContract {
           case "reopen" -> new Grouping(List.of(), Duration.ofMinutes(5), Duration.ofMinutes(10));
           default -> Grouping.DEFAULT;
         },
-        labels -> silenceActive && "db".equals(labels.get("job")) ? List.of("s1") : List.of());
+        () -> labels -> silenceActive && "db".equals(labels.get("job")) ? List.of("s1") : List.of());
     handler = new AlertHandler(new JdbcAlertStore(db, Json.create()), engine,
         new SimpleMeterRegistry());
   }

@@ -94,7 +94,7 @@ class AlertmanagerAlertsApiTest {
     Instant start = Instant.now().minusSeconds(60).truncatedTo(ChronoUnit.MILLIS);
     post("""
         [{"labels":{"alertname":"ListDiskFull","instance":"web-1","severity":"critical"},
-          "annotations":{"summary":"Disk 95% full","runbook":"https://runbooks/disk"},
+          "annotations":{"summary":"Disk 95%% full","runbook":"https://runbooks/disk"},
           "startsAt":"%s","generatorURL":"http://prom:9090/graph?g0.expr=disk"},
          {"labels":{"alertname":"ListLatency","instance":"web-2"},"startsAt":"%s"}]
         """.formatted(start, start));
@@ -206,6 +206,7 @@ class AlertmanagerAlertsApiTest {
         "goVersion")) {
       assertThat(s.get("versionInfo").get(f).isTextual()).as(f).isTrue();
     }
+    assertThat(s.get("versionInfo").get("version").asText()).isEqualTo("0.25.0+watchkeeper.dev");
     assertThat(get("/api/v2/receivers", bearer(VIEWER)))
         .isEqualTo(JSON.readTree("[{\"name\":\"watchkeeper\"}]"));
   }
@@ -228,6 +229,16 @@ class AlertmanagerAlertsApiTest {
         + query("filter=alertname"), bearer(VIEWER), null);
     assertThat(badFilter.statusCode()).isEqualTo(400);
     assertThat(JSON.readTree(badFilter.body()).asText()).startsWith("bad matcher format");
+  }
+
+  @Test
+  void versionIsTheSpokenAlertmanagerVersionWithWatchkeepersAsBuildMetadata() {
+    assertThat(AlertmanagerStatusRoutes.apiVersion("0.1.0-SNAPSHOT"))
+        .isEqualTo("0.25.0+watchkeeper.0.1.0-SNAPSHOT");
+    assertThat(AlertmanagerStatusRoutes.apiVersion("1.2 (beta)+x"))
+        .isEqualTo("0.25.0+watchkeeper.1.2--beta--x");
+    assertThat(AlertmanagerStatusRoutes.apiVersion(null)).isEqualTo("0.25.0");
+    assertThat(AlertmanagerStatusRoutes.apiVersion("..")).isEqualTo("0.25.0");
   }
 
   @Test

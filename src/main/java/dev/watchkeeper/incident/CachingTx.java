@@ -1,0 +1,87 @@
+package dev.watchkeeper.incident;
+
+import dev.watchkeeper.event.Severity;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * An {@link IncidentTx} that reads each incident once per transaction. Every write that changes
+ * an incident row goes through here and refreshes or drops the cached copy, so reads stay exact.
+ */
+final class CachingTx implements IncidentTx {
+  private final IncidentTx tx;
+  private final Map<Long, Optional<Incident>> incidents = new HashMap<>();
+
+  CachingTx(IncidentTx tx) {
+    this.tx = tx;
+  }
+
+  @Override
+  public Optional<Incident> incident(long id) {
+    return incidents.computeIfAbsent(id, tx::incident);
+  }
+
+  @Override
+  public void update(Incident incident) {
+    tx.update(incident);
+    incidents.remove(incident.id()); // alert_count is not written by update: re-read when needed
+  }
+
+  @Override
+  public void attach(long alertId, long incidentId) {
+    tx.attach(alertId, incidentId);
+    incidents.remove(incidentId);
+  }
+
+  @Override
+  public void moveAlerts(long from, long to) {
+    tx.moveAlerts(from, to);
+    incidents.remove(from);
+    incidents.remove(to);
+  }
+
+  @Override
+  public long insertIncident(String service, String title, Severity severity, String urgency,
+      String groupKey, Instant at) {
+    return tx.insertIncident(service, title, severity, urgency, groupKey, at);
+  }
+
+  @Override
+  public Optional<AlertRow> alert(String service, String fingerprint) {
+    return tx.alert(service, fingerprint);
+  }
+
+  @Override
+  public List<AlertRow> alerts(String service, List<String> fingerprints) {
+    return tx.alerts(service, fingerprints);
+  }
+
+  @Override
+  public void markNoted(long alertId, String status) {
+    tx.markNoted(alertId, status);
+  }
+
+  @Override
+  public Optional<Incident> openIncident(String service, String groupKey, Instant since) {
+    return tx.openIncident(service, groupKey, since);
+  }
+
+  @Override
+  public int firingAlerts(long incidentId) {
+    return tx.firingAlerts(incidentId);
+  }
+
+  @Override
+  public List<AlertRow> alertsOf(long incidentId) {
+    return tx.alertsOf(incidentId);
+  }
+
+  @Override
+  public void addTimeline(long incidentId, Instant at, String actor, String kind,
+      String message) {
+    tx.addTimeline(incidentId, at, actor, kind, message);
+  }
+}
