@@ -22,18 +22,46 @@ import java.util.regex.Pattern;
  */
 public final class IngestBench {
 
-  private static final String INTEGRATION_KEY = "bench-integration-key";
+  static final String INTEGRATION_KEY = "bench-integration-key";
+  static final String VIEWER_TOKEN = "bench-viewer-token";
   private static final Pattern LISTENING =
       Pattern.compile("^Watchkeeper listening on (http://[A-Za-z0-9.:\\[\\]-]+)/?\\s*$");
 
   /** Command-line settings (see {@link #usage()}). */
   record Options(Path jar, List<String> targets, List<Integer> batches, List<Integer> connections,
       double warmup, double duration, int keys, long maxRequests, int loops,
-      List<String> serverJavaOpts, String pgParams, Path out, Path logDir) {}
+      List<String> serverJavaOpts, String pgParams, Path out, Path logDir, int incidents,
+      int listConnections, double drainTimeout) {}
+
+  /** All targets, in the order they run by default. */
+  static final List<String> ALL_TARGETS =
+      List.of("sqlite", "pg", "am", "sqlite-v2", "incidents", "am-list");
 
   /** One measured scenario. */
   record Row(String target, int batch, int conns, LoadGenerator.Result r, double eventsPerSec,
-      double requestsPerSec, Metrics commits, Cpu cpu, Startup startup) {}
+      double requestsPerSec, Metrics commits, Cpu cpu, Startup startup, Drain drain) {}
+
+  /**
+   * The asynchronous alert/incident processing of a Watchkeeper scenario: events stored and
+   * processed per second over the measurement window (/metrics), the backlog (stored minus
+   * processed) when the load ended, and how long it took to reach 0 after that (NaN if it did
+   * not within the bound; then {@code backlogLeft} says how much was left).
+   */
+  record Drain(double storedPerSec, double processedPerSec, long backlogAtEnd, double drainSecs,
+      long backlogLeft, double timeoutSecs) {}
+
+  /** One latency measurement of a list endpoint (incidents list or Alertmanager's full list). */
+  record ListRow(String name, int conns, LoadGenerator.Result r, double requestsPerSec, Cpu cpu,
+      double warmup) {}
+
+  /** The incidents-list study: how the database was filled, the walk, and the measurements. */
+  record ListStudy(int incidents, double fillSecs, Startup migrateStartup, Startup startup,
+      long dbBytes, int walkPages, long walkIncidents, double walkSecs, double walkMaxPageMs,
+      double coldWalkSecs, List<ListRow> rows) {}
+
+  /** Alertmanager's GET /api/v2/alerts with N alerts loaded. */
+  record AmListStudy(int alerts, long listed, double loadSecs, long responseBytes, Startup startup,
+      long rssKibLoaded, ListRow row) {}
 
   /** Group-commit figures from /metrics over the measurement window (NaN for Alertmanager). */
   record Metrics(double avgBatchEvents, double avgBatchRequests, double commitsPerSec,
@@ -53,16 +81,26 @@ public final class IngestBench {
   record Startup(double listeningMs, double readyMs, long idleRssKib) {}
 
   /** A started server under test. */
-  private record Running(Proc.Child child, InetSocketAddress address, String baseUrl,
+  record Running(Proc.Child child, InetSocketAddress address, String baseUrl,
       long dbPid, Startup startup) {}
 
   private final Options opt;
   private final List<String> notes = new ArrayList<>();
   private Postgres postgres;
   private Path alertmanager;
+  private ListStudy listStudy;
+  private AmListStudy amListStudy;
 
   private IngestBench(Options opt) {
     this.opt = opt;
+  }
+
+  Options opt() {
+    return opt;
+  }
+
+  void note(String note) {
+    notes.add(note);
   }
 
   public static void main(String[] args) throws Exception {
@@ -99,7 +137,7 @@ public final class IngestBench {
           System.out.println("PostgreSQL scenarios SKIPPED: " + e.getMessage());
         }
       }
-      if (opt.targets().contains("am")) {
+      if (opt.targets().contains("am") || opt.targets().contains("am-list")) {
         alertmanager = Proc.onPath("alertmanager");
         if (alertmanager == null) {
           alertmanager = Proc.onPath("prometheus-alertmanager");
@@ -112,7 +150,16 @@ public final class IngestBench {
         }
       }
       for (String target : opt.targets()) {
-        if (target.equals("pg") && postgres == null || target.equals("am") && alertmanager == null) {
+        if (target.equals("pg") && postgres == null
+            || target.startsWith("am") && alertmanager == null) {
+          continue;
+        }
+        if (target.equals("incidents")) {
+          listStudy = IncidentsBench.run(this);
+          continue;
+        }
+        if (target.equals("am-list")) {
+          amListStudy = IncidentsBench.runAlertmanager(this);
           continue;
         }
         for (int batch : opt.batches()) {
@@ -126,7 +173,7 @@ public final class IngestBench {
         postgres.close();
       }
     }
-    String md = Report.markdown(opt, machine, rows, notes,
+    String md = Report.markdown(opt, machine, rows, listStudy, amListStudy, notes,
         postgres == null ? null : postgres.description,
         alertmanager == null ? null : Proc.runQuietly(List.of(alertmanager.toString(), "--version"))
             .lines().findFirst().orElse(""));
@@ -144,13 +191,15 @@ public final class IngestBench {
     Path tmp = Files.createTempDirectory("wk-bench-");
     Running srv = null;
     try {
-      srv = start(target, batch, conns, tmp);
+      srv = start(target, target + "-" + batch + "-" + conns, tmp);
       System.out.printf(Locale.ROOT, "   started: listening line after %.0f ms, ready after %.0f ms,"
               + " idle RSS %d MiB%n", srv.startup().listeningMs(), srv.startup().readyMs(),
           srv.startup().idleRssKib() / 1024);
       byte[][] requests = target.equals("am")
-          ? alertmanagerRequests(srv.address().getPort(), batch)
-          : watchkeeperRequests(srv.address().getPort(), batch);
+          ? alertmanagerRequests(srv.address().getPort(), batch, null)
+          : target.equals("sqlite-v2")
+              ? alertmanagerRequests(srv.address().getPort(), batch, INTEGRATION_KEY)
+              : watchkeeperRequests(srv.address().getPort(), batch);
       LoadGenerator gen = new LoadGenerator(srv.address(), requests, conns, opt.loops(),
           opt.warmup(), opt.duration(), opt.maxRequests());
       sleepUntil(gen.measureStartNanos());
@@ -163,16 +212,12 @@ public final class IngestBench {
             + srv.child().process.exitValue() + "); see " + srv.child().log);
       }
       double secs = (b.nanos - a.nanos) / 1e9;
-      Cpu cpu = new Cpu(
-          (b.serverTicks - a.serverTicks) / Proc.TICKS / secs,
-          (b.dbTicks - a.dbTicks) / Proc.TICKS / secs,
-          (b.clientTicks - a.clientTicks) / Proc.TICKS / secs,
-          (b.machine[0] - a.machine[0]) / Proc.TICKS / secs,
-          (b.machine[1] - a.machine[1]) / Proc.TICKS / secs,
-          threadCores(a.threads, b.threads, secs), writerCores(a.threads, b.threads, secs));
+      Cpu cpu = cpu(a, b);
+      Drain drain = target.equals("am") || !srv.child().process.isAlive() ? null
+          : drain(srv, a.metrics, b.metrics, secs);
       Metrics m = target.equals("am") ? Metrics.NONE : commitMetrics(a.metrics, b.metrics, secs);
       double rps = r.okRequests() / r.seconds();
-      Row row = new Row(target, batch, conns, r, rps * batch, rps, m, cpu, srv.startup());
+      Row row = new Row(target, batch, conns, r, rps * batch, rps, m, cpu, srv.startup(), drain);
       System.out.println("   " + Report.oneLine(row));
       return row;
     } finally {
@@ -183,10 +228,14 @@ public final class IngestBench {
     }
   }
 
-  private Running start(String target, int batch, int conns, Path tmp) throws Exception {
-    String logName = target + "-" + batch + "-" + conns + ".log";
-    Path log = opt.logDir().resolve(logName);
-    if (target.equals("am")) {
+  /**
+   * Starts a server: {@code target} "am" (or "am-list") = Alertmanager; "pg" = Watchkeeper on
+   * PostgreSQL; anything else = Watchkeeper on SQLite in {@code tmp}/data (a second start with the
+   * same {@code tmp} reuses the config and the database).
+   */
+  Running start(String target, String logName, Path tmp) throws Exception {
+    Path log = opt.logDir().resolve(logName + ".log");
+    if (target.startsWith("am")) {
       int port = Proc.freePort();
       Path cfg = tmp.resolve("alertmanager.yml");
       Files.writeString(cfg, "route:\n  receiver: 'null'\nreceivers:\n  - name: 'null'\n");
@@ -217,16 +266,18 @@ public final class IngestBench {
       dbPid = postgres.postmasterPid();
     }
     Path cfg = tmp.resolve("watchkeeper.yml");
-    Files.writeString(cfg, String.join("\n",
+    if (!Files.exists(cfg)) {
+      Files.writeString(cfg, String.join("\n",
         "server: {host: 127.0.0.1, port: " + Proc.freePort() + "}",
         "storage: {url: " + yaml(url) + ", username: " + yaml(user) + ", password: "
             + yaml(password) + ", data_dir: " + yaml(tmp.resolve("data").toString()) + "}",
         "ingest: {rate_limit: {events_per_second: 10000000, burst: 10000000}}",
         "api_tokens: [{name: bench, role: admin, token_sha256: " + sha256("bench-admin-token")
-            + "}]",
+            + "}, {name: viewer, role: viewer, token_sha256: " + sha256(VIEWER_TOKEN) + "}]",
         "services: [{id: bench, integration_keys: [{name: k, key_sha256: "
             + sha256(INTEGRATION_KEY) + "}]}]",
         ""));
+    }
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(opt.serverJavaOpts());
@@ -253,10 +304,10 @@ public final class IngestBench {
     return Proc.rssKib(pid);
   }
 
-  private record Snapshot(long nanos, long serverTicks, long dbTicks, long clientTicks,
+  record Snapshot(long nanos, long serverTicks, long dbTicks, long clientTicks,
       long[] machine, Map<String, Long> threads, String metrics) {}
 
-  private static Snapshot snapshot(Running srv, boolean scrape) {
+  static Snapshot snapshot(Running srv, boolean scrape) {
     long now = System.nanoTime();
     long pid = srv.child().pid();
     long serverTicks = Proc.cpuTicks(pid);
@@ -268,8 +319,20 @@ public final class IngestBench {
     return new Snapshot(now, serverTicks, dbTicks, clientTicks, machine, threads, metrics);
   }
 
+  /** CPU over the window between two snapshots. */
+  static Cpu cpu(Snapshot a, Snapshot b) {
+    double secs = (b.nanos - a.nanos) / 1e9;
+    return new Cpu(
+        (b.serverTicks - a.serverTicks) / Proc.TICKS / secs,
+        (b.dbTicks - a.dbTicks) / Proc.TICKS / secs,
+        (b.clientTicks - a.clientTicks) / Proc.TICKS / secs,
+        (b.machine[0] - a.machine[0]) / Proc.TICKS / secs,
+        (b.machine[1] - a.machine[1]) / Proc.TICKS / secs,
+        threadCores(a.threads, b.threads, secs), writerCores(a.threads, b.threads, secs));
+  }
+
   /** The server's busiest thread groups over the window, at least 0.02 cores, busiest first. */
-  private static Map<String, Double> threadCores(Map<String, Long> a, Map<String, Long> b,
+  static Map<String, Double> threadCores(Map<String, Long> a, Map<String, Long> b,
       double secs) {
     Map<String, Double> out = new LinkedHashMap<>();
     b.entrySet().stream()
@@ -291,6 +354,46 @@ public final class IngestBench {
     }
     return ticks / Proc.TICKS / secs;
   }
+
+  /**
+   * After the load: polls /metrics until every stored event has been processed (alerts and
+   * incidents built), at most {@code --drain-timeout} seconds.
+   */
+  private Drain drain(Running srv, String before, String after, double secs)
+      throws InterruptedException {
+    double stored = (metric(after, STORED) - metric(before, STORED)) / secs;
+    double processed = (metric(after, PROCESSED) - metric(before, PROCESSED)) / secs;
+    long start = System.nanoTime();
+    long deadline = start + (long) (opt.drainTimeout() * 1e9);
+    long backlogAtEnd = -1;
+    while (true) {
+      String m = Proc.get(srv.baseUrl() + "/metrics")[1];
+      double s = metric(m, STORED);
+      double p = metric(m, PROCESSED);
+      if (Double.isNaN(s) || Double.isNaN(p)) {
+        notes.add("the server's /metrics has no " + STORED + " or " + PROCESSED
+            + ": processing not measured");
+        return null;
+      }
+      long backlog = (long) (s - p);
+      if (backlogAtEnd < 0) {
+        backlogAtEnd = backlog;
+      }
+      long now = System.nanoTime();
+      if (backlog <= 0) {
+        return new Drain(stored, processed, backlogAtEnd, (now - start) / 1e9, 0,
+            opt.drainTimeout());
+      }
+      if (now >= deadline) {
+        return new Drain(stored, processed, backlogAtEnd, Double.NaN, backlog,
+            opt.drainTimeout());
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  static final String STORED = "watchkeeper_ingest_events_stored_total";
+  static final String PROCESSED = "watchkeeper_events_processed_total";
 
   private static Metrics commitMetrics(String before, String after, double secs) {
     double events = metric(after, "watchkeeper_commit_batch_events_sum")
@@ -336,18 +439,36 @@ public final class IngestBench {
             + "\r\nContent-Type: application/json\r\n");
   }
 
-  private byte[][] alertmanagerRequests(int port, int batch) {
+  /**
+   * Alertmanager postableAlerts, identical bodies for Alertmanager and for Watchkeeper's
+   * POST /api/v2/alerts; {@code bearer} adds {@code Authorization: Bearer} (Watchkeeper only).
+   */
+  private byte[][] alertmanagerRequests(int port, int batch, String bearer) {
+    return alertmanagerRequests(port, batch, bearer, opt.keys());
+  }
+
+  byte[][] alertmanagerRequests(int port, int batch, String bearer, int keys) {
     String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-    return requests(batch, k -> "{\"labels\":{\"alertname\":\"Bench\",\"instance\":\"h-" + k
-            + "\"},\"annotations\":{\"summary\":\"Bench alert for host h-" + k + "\"},"
-            + "\"startsAt\":\"" + now + "\"}",
-        true, "POST /api/v2/alerts HTTP/1.1\r\nHost: 127.0.0.1:" + port
-            + "\r\nContent-Type: application/json\r\n");
+    return requests(batch, k -> alertJson(k, now), true, "POST /api/v2/alerts HTTP/1.1\r\nHost: 127.0.0.1:" + port
+            + (bearer == null ? "" : "\r\nAuthorization: Bearer " + bearer)
+            + "\r\nContent-Type: application/json\r\n", keys);
+  }
+
+  /** One postableAlert with labels {alertname: Bench, instance: h-k}. */
+  static String alertJson(int k, String startsAt) {
+    return "{\"labels\":{\"alertname\":\"Bench\",\"instance\":\"h-" + k
+        + "\"},\"annotations\":{\"summary\":\"Bench alert for host h-" + k + "\"},"
+        + "\"startsAt\":\"" + startsAt + "\"}";
   }
 
   private byte[][] requests(int batch, java.util.function.IntFunction<String> item,
       boolean array, String head) {
-    int n = Math.max(1, (opt.keys() + batch - 1) / batch);
+    return requests(batch, item, array, head, opt.keys());
+  }
+
+  private static byte[][] requests(int batch, java.util.function.IntFunction<String> item,
+      boolean array, String head, int keys) {
+    int n = Math.max(1, (keys + batch - 1) / batch);
     byte[][] out = new byte[n][];
     for (int r = 0; r < n; r++) {
       StringBuilder body = new StringBuilder(batch * 200);
@@ -358,7 +479,7 @@ public final class IngestBench {
         if (i > 0) {
           body.append(',');
         }
-        body.append(item.apply((int) (((long) r * batch + i) % opt.keys())));
+        body.append(item.apply((int) (((long) r * batch + i) % keys)));
       }
       if (array) {
         body.append(']');
@@ -387,7 +508,7 @@ public final class IngestBench {
     return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 
-  private static void sleepUntil(long nanos) throws InterruptedException {
+  static void sleepUntil(long nanos) throws InterruptedException {
     long ms;
     while ((ms = (nanos - System.nanoTime()) / 1_000_000) > 0) {
       Thread.sleep(Math.min(ms, 1000));
@@ -400,7 +521,11 @@ public final class IngestBench {
     return String.join("\n",
         "usage: java -jar bench/target/ingest-bench.jar [options]",
         "  --jar PATH            server jar (default: <project>/target/watchkeeper.jar)",
-        "  --targets LIST        sqlite,pg,am (default all; am = Alertmanager baseline)",
+        "  --targets LIST        any of sqlite,pg,am,sqlite-v2,incidents,am-list (default all):",
+        "                        sqlite/pg = POST /api/v1/events, am = Alertmanager baseline,",
+        "                        sqlite-v2 = Watchkeeper POST /api/v2/alerts (SQLite, same bodies",
+        "                        as am), incidents = GET /api/v1/incidents with --incidents rows,",
+        "                        am-list = Alertmanager GET /api/v2/alerts with --incidents alerts",
         "  --batches LIST        events per request (default 1,100)",
         "  --connections LIST    concurrent keep-alive connections (default 64; e.g. 16,64,128)",
         "  --warmup SECONDS      warm-up before measuring (default 20; the server JIT needs it)",
@@ -411,6 +536,9 @@ public final class IngestBench {
         "  --server-java-opts S  JVM options for the server, space-separated (default none)",
         "  --pg-params S         extra JDBC URL parameters for PostgreSQL, e.g."
             + " reWriteBatchedInserts=true (default none)",
+        "  --incidents N         incidents (and Alertmanager alerts for am-list) (default 100000)",
+        "  --list-connections N  connections for the list scenarios (default 4)",
+        "  --drain-timeout S     max wait for the event backlog to drain after load (default 60)",
         "  --out PATH            Markdown results (default bench/RESULTS.md)",
         "  --log-dir PATH        server logs (default bench/target/bench-logs)");
   }
@@ -419,7 +547,7 @@ public final class IngestBench {
     Path benchDir = benchDir();
     Map<String, String> o = new LinkedHashMap<>();
     o.put("jar", benchDir.getParent().resolve("target/watchkeeper.jar").toString());
-    o.put("targets", "sqlite,pg,am");
+    o.put("targets", String.join(",", ALL_TARGETS));
     o.put("batches", "1,100");
     o.put("connections", "64");
     o.put("warmup", "20");
@@ -429,6 +557,9 @@ public final class IngestBench {
     o.put("loops", "1");
     o.put("server-java-opts", "");
     o.put("pg-params", "");
+    o.put("incidents", "100000");
+    o.put("list-connections", "4");
+    o.put("drain-timeout", "60");
     o.put("out", benchDir.resolve("RESULTS.md").toString());
     o.put("log-dir", benchDir.resolve("target/bench-logs").toString());
     for (int i = 0; i < args.length; i++) {
@@ -458,7 +589,7 @@ public final class IngestBench {
     }
     List<String> targets = List.of(o.get("targets").split(","));
     for (String t : targets) {
-      if (!List.of("sqlite", "pg", "am").contains(t)) {
+      if (!ALL_TARGETS.contains(t)) {
         throw new IllegalArgumentException("unknown target: " + t);
       }
     }
@@ -471,7 +602,10 @@ public final class IngestBench {
             : List.of(o.get("server-java-opts").trim().split("\\s+")),
         o.get("pg-params").trim(),
         Path.of(o.get("out")).toAbsolutePath().normalize(),
-        Path.of(o.get("log-dir")).toAbsolutePath().normalize());
+        Path.of(o.get("log-dir")).toAbsolutePath().normalize(),
+        ints(o.get("incidents"), 1, 10_000_000).get(0),
+        ints(o.get("list-connections"), 1, 1024).get(0),
+        Double.parseDouble(o.get("drain-timeout")));
     if (opt.warmup() < 0 || opt.duration() <= 0 || opt.duration() > 3600 || opt.warmup() > 3600) {
       throw new IllegalArgumentException("warm-up must be 0..3600 s and duration 0..3600 s");
     }

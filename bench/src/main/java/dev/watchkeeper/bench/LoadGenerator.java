@@ -194,6 +194,7 @@ final class LoadGenerator {
       key = channel.register(selector, 0, this);
       inLen = 0;
       headerEnd = -1;
+      chunkPos = 0;
     }
 
     void sendNext() throws IOException {
@@ -247,6 +248,7 @@ final class LoadGenerator {
       boolean close = closeRequested;
       inLen = 0;
       headerEnd = -1;
+      chunkPos = 0;
       if (close) {
         reconnect();
       }
@@ -254,6 +256,8 @@ final class LoadGenerator {
     }
 
     private boolean closeRequested;
+    /** Start of the first chunk not yet complete (chunked responses), 0 = none yet. */
+    private int chunkPos;
 
     /**
      * Returns the status code once the whole response is in {@code in}, else 0. Assumes one
@@ -278,10 +282,13 @@ final class LoadGenerator {
         return inLen >= bodyStart + len ? status : 0;
       }
       if (head.contains("\ntransfer-encoding: chunked")) {
-        int pos = bodyStart;
+        // Resume where the previous read stopped: a large response (Alertmanager's full alert
+        // list) comes in thousands of chunks over many reads.
+        int pos = chunkPos > 0 ? chunkPos : bodyStart;
         while (true) {
           int eol = indexOf(in, pos, inLen, CRLF);
           if (eol < 0) {
+            chunkPos = pos;
             return 0;
           }
           String sizeText = new String(in, pos, eol - pos, StandardCharsets.ISO_8859_1);
@@ -291,10 +298,12 @@ final class LoadGenerator {
             // No trailers expected: the last chunk is "0\r\n\r\n".
             return inLen >= eol + 4 ? status : 0;
           }
-          pos = (int) (eol + 2 + size + 2);
-          if (pos > inLen) {
+          int next = (int) (eol + 2 + size + 2);
+          if (next > inLen) {
+            chunkPos = pos;
             return 0;
           }
+          pos = next;
         }
       }
       if (status == 204 || status == 304 || status / 100 == 1) {
