@@ -53,7 +53,7 @@ public final class IncidentEngine {
 
   public void reconcile(List<AlertRef> touched) {
     Instant now = clock.instant();
-    store.inTransaction(tx -> {
+    store.inDerivedTransaction(tx -> {
       // One read per service for all touched alerts, and each incident read once: this runs for
       // every batch of events, so round trips per alert would starve it under load.
       Map<String, List<String>> byService = new LinkedHashMap<>();

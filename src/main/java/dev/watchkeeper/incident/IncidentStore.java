@@ -10,6 +10,15 @@ public interface IncidentStore {
   /** Runs {@code work} in one transaction and commits it (rolls back if it throws). */
   <T> T inTransaction(Function<IncidentTx, T> work);
 
+  /**
+   * Like {@link #inTransaction}, for changes derived from the event log (reconciling alerts into
+   * incidents): a store may trade durability for speed here, because they are replayed after a
+   * crash.
+   */
+  default <T> T inDerivedTransaction(Function<IncidentTx, T> work) {
+    return inTransaction(work);
+  }
+
   Optional<Incident> find(long id);
 
   List<Incident> list(IncidentQuery query);

@@ -11,6 +11,10 @@ import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
@@ -30,16 +34,44 @@ public final class Database implements AutoCloseable {
   private final HikariDataSource pool;
   private final Dialect dialect;
   private final Flyway flyway;
+  private final Lock writeLock;
 
   private Database(HikariDataSource pool, Dialect dialect) {
     this.pool = pool;
     this.dialect = dialect;
+    this.writeLock = dialect == Dialect.SQLITE ? new ReentrantLock() : NO_LOCK;
     this.flyway = Flyway.configure()
         .dataSource(pool)
         .locations(dialect.migrationLocation())
         .loggers("slf4j")
         .load();
   }
+
+  private static final Lock NO_LOCK = new Lock() {
+    @Override
+    public void lock() {}
+
+    @Override
+    public void lockInterruptibly() {}
+
+    @Override
+    public boolean tryLock() {
+      return true;
+    }
+
+    @Override
+    public boolean tryLock(long time, TimeUnit unit) {
+      return true;
+    }
+
+    @Override
+    public void unlock() {}
+
+    @Override
+    public Condition newCondition() {
+      throw new UnsupportedOperationException("no conditions on the no-op lock");
+    }
+  };
 
   /** Opens the pool (creating the SQLite data directory if needed); does not migrate. */
   public static Database open(Storage storage, MeterRegistry meters) {
@@ -99,6 +131,33 @@ public final class Database implements AutoCloseable {
       return flyway.info().pending().length == 0;
     } catch (RuntimeException e) {
       return false;
+    }
+  }
+
+  /**
+   * Held around every write transaction of this process. SQLite has one write lock per file; a
+   * writer that finds it taken sleeps in SQLite's busy handler with growing pauses (up to 100 ms),
+   * so the event processor's transactions could stall ingest commits far longer than they hold the
+   * lock. Queueing writers here instead hands the lock over at once. PostgreSQL locks rows, not
+   * the database: there this lock does nothing.
+   */
+  public Lock writeLock() {
+    return writeLock;
+  }
+
+  /**
+   * Switches SQLite's {@code synchronous} on this connection: FULL (an fsync per commit) or NORMAL
+   * (no fsync at commit). NORMAL is for writes of derived state only (alerts, incidents, the
+   * processor position): they are rebuilt from the durable event log after a crash, and WAL keeps
+   * commits in order, so a power loss can only drop a suffix that is then replayed. This saves
+   * an fsync per processor transaction, which would otherwise cost ingest its throughput.
+   * Accepted events and user actions stay FULL. No-op on PostgreSQL.
+   */
+  public void synchronousFull(Connection c, boolean full) throws SQLException {
+    if (dialect == Dialect.SQLITE) {
+      try (Statement s = c.createStatement()) {
+        s.execute(full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+      }
     }
   }
 

@@ -43,50 +43,61 @@ public final class JdbcAlertStore implements AlertStore {
   private static final String COLUMNS = "id, service, fingerprint, status, severity, source,"
       + " summary, labels, first_seen, last_seen, resolved_at, event_count, last_seq";
 
+  private final Database db;
   private final DataSource ds;
+  private final java.util.concurrent.locks.Lock writeLock;
   private final ObjectMapper mapper;
 
   public JdbcAlertStore(Database db, ObjectMapper mapper) {
+    this.db = db;
     this.ds = db.dataSource();
+    this.writeLock = db.writeLock();
     this.mapper = mapper;
   }
 
   @Override
   public void apply(List<Change> changes) {
-    try (Connection c = ds.getConnection()) {
-      c.setAutoCommit(false);
-      try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
-        for (Change ch : changes) {
-          Event e = ch.event().event();
-          long at = e.time().toEpochMilli();
-          boolean resolve = ch.signal() == AlertSignal.RESOLVE;
-          ps.setString(1, ch.event().service());
-          ps.setString(2, ch.fingerprint());
-          ps.setString(3, (resolve ? AlertStatus.RESOLVED : AlertStatus.FIRING).wire());
-          setText(ps, 4, e.severity() == null ? null : e.severity().wire());
-          ps.setString(5, e.source());
-          setText(ps, 6, e.summary());
-          setText(ps, 7, e.labels().isEmpty() ? null : json(e.labels()));
-          ps.setLong(8, at);
-          ps.setLong(9, at);
-          if (resolve) {
-            ps.setLong(10, at);
-          } else {
-            ps.setNull(10, Types.BIGINT);
+    writeLock.lock();
+    try {
+      try (Connection c = ds.getConnection()) {
+        db.synchronousFull(c, false); // derived state: see Database.synchronousFull
+        c.setAutoCommit(false);
+        try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
+          for (Change ch : changes) {
+            Event e = ch.event().event();
+            long at = e.time().toEpochMilli();
+            boolean resolve = ch.signal() == AlertSignal.RESOLVE;
+            ps.setString(1, ch.event().service());
+            ps.setString(2, ch.fingerprint());
+            ps.setString(3, (resolve ? AlertStatus.RESOLVED : AlertStatus.FIRING).wire());
+            setText(ps, 4, e.severity() == null ? null : e.severity().wire());
+            ps.setString(5, e.source());
+            setText(ps, 6, e.summary());
+            setText(ps, 7, e.labels().isEmpty() ? null : json(e.labels()));
+            ps.setLong(8, at);
+            ps.setLong(9, at);
+            if (resolve) {
+              ps.setLong(10, at);
+            } else {
+              ps.setNull(10, Types.BIGINT);
+            }
+            ps.setLong(11, ch.event().seq());
+            ps.addBatch();
           }
-          ps.setLong(11, ch.event().seq());
-          ps.addBatch();
+          ps.executeBatch();
+          c.commit();
+        } catch (SQLException | RuntimeException e) {
+          c.rollback();
+          throw e;
+        } finally {
+          c.setAutoCommit(true);
+          db.synchronousFull(c, true);
         }
-        ps.executeBatch();
-        c.commit();
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      } finally {
-        c.setAutoCommit(true);
+      } catch (SQLException e) {
+        throw new StoreException("applying events to alerts failed", e);
       }
-    } catch (SQLException e) {
-      throw new StoreException("applying events to alerts failed", e);
+    } finally {
+      writeLock.unlock();
     }
   }
 

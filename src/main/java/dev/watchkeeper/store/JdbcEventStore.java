@@ -44,85 +44,96 @@ public final class JdbcEventStore implements EventStore {
    */
   private static final long APPEND_LOCK = 0x5741544348L;
 
+  private final Database db;
   private final DataSource ds;
+  private final java.util.concurrent.locks.Lock writeLock;
   private final Dialect dialect;
   private final ObjectMapper mapper;
 
   public JdbcEventStore(Database db, ObjectMapper mapper) {
+    this.db = db;
     this.ds = db.dataSource();
+    this.writeLock = db.writeLock();
     this.dialect = db.dialect();
     this.mapper = mapper;
   }
 
   @Override
   public List<AppendResult> append(List<IngestBatch> batches) {
-    try (Connection c = ds.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        if (dialect == Dialect.POSTGRES) {
-          try (Statement s = c.createStatement()) {
-            s.execute("SELECT pg_advisory_xact_lock(" + APPEND_LOCK + ")");
-          }
-        }
-        int[] counts;
-        try (PreparedStatement ps = c.prepareStatement(INSERT_EVENT)) {
-          for (IngestBatch b : batches) {
-            long received = b.receivedAt().toEpochMilli();
-            for (Event e : b.events()) {
-              ps.setString(1, b.service());
-              ps.setString(2, e.id());
-              ps.setString(3, b.requestId());
-              ps.setString(4, e.source());
-              ps.setString(5, e.type());
-              ps.setLong(6, e.time().toEpochMilli());
-              ps.setLong(7, received);
-              setNullable(ps, 8, e.severity() == null ? null : e.severity().wire());
-              setNullable(ps, 9, e.dedupKey());
-              setNullable(ps, 10, e.summary());
-              setNullable(ps, 11, e.labels().isEmpty() ? null : json(e.labels()));
-              setNullable(ps, 12, e.payloadJson());
-              ps.addBatch();
+    writeLock.lock();
+    try {
+      try (Connection c = ds.getConnection()) {
+        // Accepted means durable: FULL even if a derived-state write left this connection otherwise.
+        db.synchronousFull(c, true);
+        c.setAutoCommit(false);
+        try {
+          if (dialect == Dialect.POSTGRES) {
+            try (Statement s = c.createStatement()) {
+              s.execute("SELECT pg_advisory_xact_lock(" + APPEND_LOCK + ")");
             }
           }
-          counts = ps.executeBatch();
-        }
-        List<AppendResult> results = new ArrayList<>(batches.size());
-        int k = 0;
-        try (PreparedStatement ps = c.prepareStatement(INSERT_REQUEST)) {
-          for (IngestBatch b : batches) {
-            List<String> ids = new ArrayList<>(b.events().size());
-            List<Boolean> dup = new ArrayList<>(b.events().size());
-            int dups = 0;
-            for (Event e : b.events()) {
-              boolean d = counts[k++] == 0;
-              ids.add(e.id());
-              dup.add(d);
-              if (d) {
-                dups++;
+          int[] counts;
+          try (PreparedStatement ps = c.prepareStatement(INSERT_EVENT)) {
+            for (IngestBatch b : batches) {
+              long received = b.receivedAt().toEpochMilli();
+              for (Event e : b.events()) {
+                ps.setString(1, b.service());
+                ps.setString(2, e.id());
+                ps.setString(3, b.requestId());
+                ps.setString(4, e.source());
+                ps.setString(5, e.type());
+                ps.setLong(6, e.time().toEpochMilli());
+                ps.setLong(7, received);
+                setNullable(ps, 8, e.severity() == null ? null : e.severity().wire());
+                setNullable(ps, 9, e.dedupKey());
+                setNullable(ps, 10, e.summary());
+                setNullable(ps, 11, e.labels().isEmpty() ? null : json(e.labels()));
+                setNullable(ps, 12, e.payloadJson());
+                ps.addBatch();
               }
             }
-            ps.setString(1, b.requestId());
-            ps.setString(2, b.service());
-            ps.setString(3, b.keyName());
-            setNullable(ps, 4, b.traceId());
-            ps.setLong(5, b.receivedAt().toEpochMilli());
-            ps.setInt(6, b.events().size());
-            ps.setInt(7, dups);
-            ps.addBatch();
-            results.add(new AppendResult(b.requestId(), ids, dup));
+            counts = ps.executeBatch();
           }
-          ps.executeBatch();
+          List<AppendResult> results = new ArrayList<>(batches.size());
+          int k = 0;
+          try (PreparedStatement ps = c.prepareStatement(INSERT_REQUEST)) {
+            for (IngestBatch b : batches) {
+              List<String> ids = new ArrayList<>(b.events().size());
+              List<Boolean> dup = new ArrayList<>(b.events().size());
+              int dups = 0;
+              for (Event e : b.events()) {
+                boolean d = counts[k++] == 0;
+                ids.add(e.id());
+                dup.add(d);
+                if (d) {
+                  dups++;
+                }
+              }
+              ps.setString(1, b.requestId());
+              ps.setString(2, b.service());
+              ps.setString(3, b.keyName());
+              setNullable(ps, 4, b.traceId());
+              ps.setLong(5, b.receivedAt().toEpochMilli());
+              ps.setInt(6, b.events().size());
+              ps.setInt(7, dups);
+              ps.addBatch();
+              results.add(new AppendResult(b.requestId(), ids, dup));
+            }
+            ps.executeBatch();
+          }
+          c.commit();
+          return results;
+        } catch (SQLException | RuntimeException e) {
+          rollbackQuietly(c);
+          throw e;
+        } finally {
+          c.setAutoCommit(true);
         }
-        c.commit();
-        return results;
-      } catch (SQLException | RuntimeException e) {
-        rollbackQuietly(c);
-        throw e;
-      } finally {
-        c.setAutoCommit(true);
+      } catch (SQLException e) {
+        throw new StoreException("appending events failed", e);
       }
-    } catch (SQLException e) {
-      throw new StoreException("appending events failed", e);
+    } finally {
+      writeLock.unlock();
     }
   }
 
@@ -207,14 +218,22 @@ public final class JdbcEventStore implements EventStore {
 
   @Override
   public void markProcessed(long seq) {
+    writeLock.lock();
     try (Connection c = ds.getConnection();
         PreparedStatement ps = c.prepareStatement("UPDATE log_positions SET position = ?"
             + " WHERE consumer = 'processor' AND position < ?")) {
-      ps.setLong(1, seq);
-      ps.setLong(2, seq);
-      ps.executeUpdate();
+      db.synchronousFull(c, false); // derived: a lost position only replays (idempotent)
+      try {
+        ps.setLong(1, seq);
+        ps.setLong(2, seq);
+        ps.executeUpdate();
+      } finally {
+        db.synchronousFull(c, true);
+      }
     } catch (SQLException e) {
       throw new StoreException("recording the processor position failed", e);
+    } finally {
+      writeLock.unlock();
     }
   }
 

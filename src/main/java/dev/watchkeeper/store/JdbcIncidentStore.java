@@ -40,32 +40,54 @@ public final class JdbcIncidentStore implements IncidentStore {
   /** Parameters per IN (...) list; well under SQLite's and PostgreSQL's limits. */
   private static final int IN_CHUNK = 500;
 
+  private final Database db;
   private final DataSource ds;
+  private final java.util.concurrent.locks.Lock writeLock;
   private final ObjectMapper mapper;
   private final String lock;
 
   public JdbcIncidentStore(Database db, ObjectMapper mapper) {
+    this.db = db;
     this.ds = db.dataSource();
+    this.writeLock = db.writeLock();
     this.mapper = mapper;
     this.lock = db.dialect() == Dialect.POSTGRES ? " FOR UPDATE" : "";
   }
 
   @Override
   public <T> T inTransaction(Function<IncidentTx, T> work) {
-    try (Connection c = ds.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        T result = work.apply(new Tx(c));
-        c.commit();
-        return result;
-      } catch (RuntimeException e) {
-        c.rollback();
-        throw e;
-      } finally {
-        c.setAutoCommit(true);
+    return transaction(work, true);
+  }
+
+  @Override
+  public <T> T inDerivedTransaction(Function<IncidentTx, T> work) {
+    return transaction(work, false);
+  }
+
+  private <T> T transaction(Function<IncidentTx, T> work, boolean durable) {
+    writeLock.lock();
+    try {
+      try (Connection c = ds.getConnection()) {
+        db.synchronousFull(c, durable);
+        c.setAutoCommit(false);
+        try {
+          T result = work.apply(new Tx(c));
+          c.commit();
+          return result;
+        } catch (RuntimeException e) {
+          c.rollback();
+          throw e;
+        } finally {
+          c.setAutoCommit(true);
+          if (!durable) {
+            db.synchronousFull(c, true);
+          }
+        }
+      } catch (SQLException e) {
+        throw new StoreException("incident transaction failed", e);
       }
-    } catch (SQLException e) {
-      throw new StoreException("incident transaction failed", e);
+    } finally {
+      writeLock.unlock();
     }
   }
 
