@@ -154,11 +154,7 @@ public final class IncidentEngine {
    * {@code event_action: acknowledge}); nothing happens if the alert has no open incident.
    */
   public void acknowledgeAlert(String service, String fingerprint, String actor) {
-    Long incident = store.inTransaction(tx -> tx.alert(service, fingerprint)
-        .map(AlertRow::incidentId).orElse(null));
-    if (incident != null) {
-      acknowledge(incident, actor);
-    }
+    store.incidentOf(service, fingerprint).ifPresent(incident -> acknowledge(incident, actor));
   }
 
   public Outcome acknowledge(long id, String actor) {

@@ -24,4 +24,10 @@ public interface IncidentStore {
   List<Incident> list(IncidentQuery query);
 
   List<TimelineEntry> timeline(long incidentId);
+
+  /** The alerts of an incident, oldest first (a plain read: no transaction, no write lock). */
+  List<IncidentTx.AlertRow> alertsOf(long incidentId);
+
+  /** The incident an alert is attached to, if any (a plain read). */
+  Optional<Long> incidentOf(String service, String fingerprint);
 }

@@ -9,6 +9,7 @@ import dev.watchkeeper.incident.IncidentQuery;
 import dev.watchkeeper.incident.IncidentState;
 import dev.watchkeeper.incident.IncidentStore;
 import dev.watchkeeper.incident.IncidentTx;
+import dev.watchkeeper.incident.IncidentTx.AlertRow;
 import dev.watchkeeper.incident.TimelineEntry;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -147,6 +148,24 @@ public final class JdbcIncidentStore implements IncidentStore {
       return out;
     } catch (SQLException e) {
       throw new StoreException("listing incidents failed", e);
+    }
+  }
+
+  @Override
+  public List<AlertRow> alertsOf(long incidentId) {
+    try (Connection c = ds.getConnection()) {
+      return new Tx(c).alertsOf(incidentId);
+    } catch (SQLException e) {
+      throw new StoreException("reading the alerts of incident " + incidentId + " failed", e);
+    }
+  }
+
+  @Override
+  public Optional<Long> incidentOf(String service, String fingerprint) {
+    try (Connection c = ds.getConnection()) {
+      return new Tx(c).alert(service, fingerprint).map(AlertRow::incidentId);
+    } catch (SQLException e) {
+      throw new StoreException("reading alert " + fingerprint + " failed", e);
     }
   }
 

@@ -113,7 +113,7 @@ final class IncidentRoutes {
     auth.require(ctx, Role.VIEWER);
     long id = id(ctx);
     Incident i = store.find(id).orElseThrow(() -> notFound(id));
-    List<IncidentTx.AlertRow> alerts = store.inTransaction(tx -> tx.alertsOf(id));
+    List<IncidentTx.AlertRow> alerts = store.alertsOf(id);
     Map<String, Object> body = render(i);
     List<Map<String, Object>> list = new ArrayList<>();
     for (IncidentTx.AlertRow a : alerts) {
