@@ -6,22 +6,43 @@ import java.io.InputStream;
 
 /** Reads request bodies with a hard size limit (413 beyond it). */
 public final class Bodies {
+  /**
+   * An oversized body is read and discarded up to this many bytes before the 413 is sent, so the
+   * client, still writing, reads the answer instead of a reset connection. Beyond it the server
+   * answers at once and drops the connection.
+   */
+  static final long MAX_DRAIN_BYTES = 16L * 1024 * 1024;
+
   private Bodies() {}
 
   public static byte[] read(Context ctx, int maxBytes) {
     long declared = ctx.req().getContentLengthLong();
-    if (declared > maxBytes) {
-      throw tooLarge(maxBytes);
-    }
     try (InputStream in = ctx.req().getInputStream()) {
+      if (declared > maxBytes) {
+        drain(in, declared);
+        throw tooLarge(maxBytes);
+      }
       byte[] body = in.readNBytes(maxBytes + 1);
       if (body.length > maxBytes) {
+        drain(in, MAX_DRAIN_BYTES);
         throw tooLarge(maxBytes);
       }
       return body;
     } catch (IOException e) {
       throw new ApiException(400, "bad_request", "the request body could not be read: "
           + e.getMessage());
+    }
+  }
+
+  private static void drain(InputStream in, long declared) throws IOException {
+    if (declared > MAX_DRAIN_BYTES) {
+      return;
+    }
+    byte[] buf = new byte[64 * 1024];
+    long left = MAX_DRAIN_BYTES;
+    int n;
+    while (left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0) {
+      left -= n;
     }
   }
 
