@@ -6,6 +6,8 @@ import dev.watchkeeper.alert.AlertStore;
 import dev.watchkeeper.config.LiveConfig;
 import dev.watchkeeper.incident.Grouping;
 import dev.watchkeeper.incident.IncidentEngine;
+import dev.watchkeeper.incident.IncidentTimers;
+import dev.watchkeeper.incident.Lifecycle;
 import dev.watchkeeper.incident.IncidentStore;
 import dev.watchkeeper.config.WatchkeeperConfig;
 import dev.watchkeeper.event.EventProcessor;
@@ -48,6 +50,7 @@ public final class Application implements AutoCloseable {
   private final Database db;
   private final GroupCommitter committer;
   private final EventProcessor processor;
+  private final IncidentTimers timers;
   private final HttpServer http;
   private final JvmGcMetrics gcMetrics;
 
@@ -78,7 +81,10 @@ public final class Application implements AutoCloseable {
               .map(s -> new Grouping(s.grouping().by(), s.grouping().window(),
                   s.grouping().reopenWindow()))
               .orElse(Grouping.DEFAULT),
-          silences::snapshot);
+          silences::snapshot,
+          service -> config.get().service(service).map(WatchkeeperConfig.Service::lifecycle)
+              .orElse(Lifecycle.DEFAULT));
+      this.timers = new IncidentTimers(incidentEngine, incidents, clock, meters);
       this.processor =
           new EventProcessor(store, List.of(new AlertHandler(alerts, incidentEngine, meters)),
               meters);
@@ -99,11 +105,13 @@ public final class Application implements AutoCloseable {
   public static Application start(LiveConfig config) {
     Application app = new Application(config);
     app.processor.start();
+    app.timers.start();
     try {
       app.http.start();
     } catch (RuntimeException e) {
       app.committer.close();
       app.processor.close();
+      app.timers.close();
       app.db.close();
       throw e;
     }
@@ -132,6 +140,7 @@ public final class Application implements AutoCloseable {
     http.close();
     committer.close();
     processor.close();
+    timers.close();
     db.close();
     gcMetrics.close();
     LogEvent.SHUTDOWN_COMPLETE.info(log).log("shutdown complete");

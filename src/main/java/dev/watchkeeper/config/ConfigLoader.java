@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.watchkeeper.config.WatchkeeperConfig.ApiToken;
 import dev.watchkeeper.config.WatchkeeperConfig.Grouping;
+import dev.watchkeeper.incident.Lifecycle;
 import dev.watchkeeper.config.WatchkeeperConfig.Ingest;
 import dev.watchkeeper.config.WatchkeeperConfig.IntegrationKey;
 import dev.watchkeeper.config.WatchkeeperConfig.Logging;
@@ -284,7 +285,8 @@ public final class ConfigLoader {
     List<Service> services = new ArrayList<>();
     Map<String, String> ids = new HashMap<>();
     Map<String, String> keyHashes = new HashMap<>(); // across all services: a key identifies one
-    root.forEach("services", List.of("id", "name", "integration_keys", "grouping"), s -> {
+    root.forEach("services", List.of("id", "name", "integration_keys", "grouping", "lifecycle"),
+        s -> {
       String id = s.required("id");
       if (id != null) {
         checkName(s, "id", id, SERVICE_ID, ids, problems);
@@ -315,7 +317,7 @@ public final class ConfigLoader {
         String hash = secretHash(k, "key", "key_sha256", MIN_PLAIN_KEY_LENGTH, keyHashes, problems);
         keys.add(new IntegrationKey(keyName, hash));
       });
-      services.add(new Service(id, name, keys, grouping(s, problems)));
+      services.add(new Service(id, name, keys, grouping(s, problems), lifecycle(s, problems)));
     });
     return services;
   }
@@ -348,6 +350,48 @@ public final class ConfigLoader {
     }
     return new Grouping(by, window == null ? Grouping.DEFAULT_WINDOW : window,
         reopen == null ? Grouping.DEFAULT_REOPEN_WINDOW : reopen);
+  }
+
+  private static Lifecycle lifecycle(ConfigNode s, Problems problems) {
+    if (!s.has("lifecycle")) {
+      return Lifecycle.DEFAULT;
+    }
+    ConfigNode l = s.map("lifecycle", "ack_timeout", "auto_resolve_after",
+        "resolve_when_alerts_resolve", "flap_damping");
+    Duration ack = timeout(l, "ack_timeout", Lifecycle.DEFAULT_ACK_TIMEOUT,
+        Lifecycle.MAX_ACK_TIMEOUT, problems);
+    Duration auto = timeout(l, "auto_resolve_after", Lifecycle.DEFAULT_AUTO_RESOLVE_AFTER,
+        Lifecycle.MAX_AUTO_RESOLVE_AFTER, problems);
+    boolean resolve = l.bool("resolve_when_alerts_resolve", true);
+    int resolutions = 0;
+    Duration window = Lifecycle.DEFAULT_FLAP_WINDOW;
+    if (l.has("flap_damping")) {
+      ConfigNode f = l.map("flap_damping", "resolutions", "window");
+      resolutions = f.integer("resolutions", 0, 0, Lifecycle.MAX_FLAP_RESOLUTIONS);
+      window = timeout(f, "window", Lifecycle.DEFAULT_FLAP_WINDOW, Lifecycle.MAX_FLAP_WINDOW,
+          problems);
+      if (window.isZero()) {
+        problems.error(f.path("window"), "must be at least "
+            + Lifecycle.MIN_DURATION.toSeconds() + "s");
+        window = Lifecycle.DEFAULT_FLAP_WINDOW;
+      }
+    }
+    return new Lifecycle(ack, auto, resolve, resolutions, window);
+  }
+
+  /** 0 (off) or between {@link Lifecycle#MIN_DURATION} and {@code max}. */
+  private static Duration timeout(ConfigNode n, String key, Duration dflt, Duration max,
+      Problems problems) {
+    Duration d = n.duration(key, dflt);
+    if (d == null) {
+      return dflt;
+    }
+    if (!d.isZero() && (d.compareTo(Lifecycle.MIN_DURATION) < 0 || d.compareTo(max) > 0)) {
+      problems.error(n.path(key), "must be 0 (off) or between 1s and " + ConfigNode.show(max)
+          + ", got " + ConfigNode.show(d));
+      return dflt;
+    }
+    return d;
   }
 
   private static void checkName(ConfigNode n, String key, String value, Pattern pattern,

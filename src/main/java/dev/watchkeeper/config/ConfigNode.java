@@ -180,6 +180,20 @@ final class ConfigNode {
     return value.intValue();
   }
 
+  /** {@code true} or {@code false} (also from a substituted string). */
+  boolean bool(String key, boolean defaultValue) {
+    Scalar s = scalar(key, "true or false");
+    if (s == null) {
+      return defaultValue;
+    }
+    String t = s.text.trim();
+    if (t.equals("true") || t.equals("false")) {
+      return Boolean.parseBoolean(t);
+    }
+    problems.error(path(key), "expected true or false, got " + s.shown());
+    return defaultValue;
+  }
+
   /** A number greater than zero. */
   double positiveNumber(String key, double defaultValue) {
     Scalar s = scalar(key, "a number");
@@ -216,6 +230,19 @@ final class ConfigNode {
       return defaultValue;
     }
     return d;
+  }
+
+  /** A duration in the config's own short form: 7d, 24h, 30m, 10s, 500ms. */
+  static String show(Duration d) {
+    long ms = d.toMillis();
+    long[] units = {86_400_000L, 3_600_000L, 60_000L, 1000L};
+    String[] names = {"d", "h", "m", "s"};
+    for (int i = 0; i < units.length; i++) {
+      if (ms != 0 && ms % units[i] == 0) {
+        return ms / units[i] + names[i];
+      }
+    }
+    return ms + "ms";
   }
 
   /** Parses {@code 500ms}, {@code 10s}, {@code 5m}, {@code 2h}, {@code 1d}, ISO-8601; else null. */

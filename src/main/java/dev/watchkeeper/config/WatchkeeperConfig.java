@@ -1,5 +1,6 @@
 package dev.watchkeeper.config;
 
+import dev.watchkeeper.incident.Lifecycle;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -129,10 +130,16 @@ public record WatchkeeperConfig(
   }
 
   /** A service: the unit that owns alerts, with its integration keys and alert grouping. */
-  public record Service(
-      String id, String name, List<IntegrationKey> integrationKeys, Grouping grouping) {
+  public record Service(String id, String name, List<IntegrationKey> integrationKeys,
+      Grouping grouping, Lifecycle lifecycle) {
     public Service {
       integrationKeys = List.copyOf(integrationKeys);
+      lifecycle = lifecycle == null ? Lifecycle.DEFAULT : lifecycle;
+    }
+
+    public Service(String id, String name, List<IntegrationKey> integrationKeys,
+        Grouping grouping) {
+      this(id, name, integrationKeys, grouping, Lifecycle.DEFAULT);
     }
 
     public Service(String id, String name, List<IntegrationKey> integrationKeys) {

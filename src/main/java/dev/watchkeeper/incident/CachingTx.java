@@ -84,4 +84,30 @@ final class CachingTx implements IncidentTx {
       String message) {
     tx.addTimeline(incidentId, at, actor, kind, message);
   }
+
+  @Override
+  public void scheduleTimer(long incidentId, IncidentTimer.Kind kind, Instant dueAt,
+      Instant now) {
+    tx.scheduleTimer(incidentId, kind, dueAt, now);
+  }
+
+  @Override
+  public boolean timerPending(long incidentId, IncidentTimer.Kind kind) {
+    return tx.timerPending(incidentId, kind);
+  }
+
+  @Override
+  public void cancelTimers(long incidentId, IncidentTimer.Kind... kinds) {
+    tx.cancelTimers(incidentId, kinds);
+  }
+
+  @Override
+  public List<IncidentTimer> claimDueTimers(Instant now, int limit) {
+    return tx.claimDueTimers(now, limit);
+  }
+
+  @Override
+  public int countResolution(long alertId, Instant now, java.time.Duration window) {
+    return tx.countResolution(alertId, now, window);
+  }
 }

@@ -57,6 +57,12 @@ public record Incident(
         null, null, null, null, null, assignee, priority, urgency, null, alertCount, at);
   }
 
+  /** Back to triggered after an acknowledgement timed out or a snooze ended. */
+  Incident retriggered(Instant at) {
+    return new Incident(id, service, IncidentState.TRIGGERED, title, severity, groupKey, openedAt,
+        null, null, null, null, null, assignee, priority, urgency, mergedInto, alertCount, at);
+  }
+
   Incident snoozed(Instant until, Instant at) {
     return new Incident(id, service, state, title, severity, groupKey, openedAt, acknowledgedAt,
         acknowledgedBy, resolvedAt, resolvedBy, until, assignee, priority, urgency, mergedInto,

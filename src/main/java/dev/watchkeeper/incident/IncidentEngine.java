@@ -3,6 +3,7 @@ package dev.watchkeeper.incident;
 import dev.watchkeeper.event.Severity;
 import dev.watchkeeper.incident.IncidentTx.AlertRow;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,18 +35,28 @@ public final class IncidentEngine {
   private final Clock clock;
   private final Function<String, Grouping> grouping;
   private final Supplier<Function<Map<String, String>, List<String>>> silences;
+  private final Function<String, Lifecycle> lifecycle;
+
+  /** With the default lifecycle for every service (no timeouts, no flap damping). */
+  public IncidentEngine(IncidentStore store, Clock clock, Function<String, Grouping> grouping,
+      Supplier<Function<Map<String, String>, List<String>>> silences) {
+    this(store, clock, grouping, silences, service -> Lifecycle.DEFAULT);
+  }
 
   /**
    * @param grouping the grouping of each service
    * @param silences reads the active silences once and returns, for an alert's labels, the ids
    *     of those that mute it
+   * @param lifecycle the lifecycle rules of each service (timeouts, flap damping)
    */
   public IncidentEngine(IncidentStore store, Clock clock, Function<String, Grouping> grouping,
-      Supplier<Function<Map<String, String>, List<String>>> silences) {
+      Supplier<Function<Map<String, String>, List<String>>> silences,
+      Function<String, Lifecycle> lifecycle) {
     this.store = store;
     this.clock = clock;
     this.grouping = grouping;
     this.silences = silences;
+    this.lifecycle = lifecycle;
   }
 
   /** An alert touched by the events just applied. */
@@ -103,6 +114,7 @@ public final class IncidentEngine {
         tx.addTimeline(a.incidentId(), now, "source:" + a.service(), "incident.reopened",
             "re-opened: alert " + a.fingerprint() + " fired again within "
                 + g.reopenWindow().toMinutes() + " min of the resolution");
+        triggered(tx, a.incidentId(), a.service(), now);
         tx.markNoted(a.id(), status);
         return;
       }
@@ -123,6 +135,10 @@ public final class IncidentEngine {
             a.severity(), Incident.urgencyOf(a.severity()), key, now);
         tx.addTimeline(id, now, "source:" + a.service(), "incident.triggered",
             "triggered by alert " + a.fingerprint() + ": " + text(a.summary()));
+        Duration after = lifecycle.apply(a.service()).autoResolveAfter();
+        if (!after.isZero()) {
+          tx.scheduleTimer(id, IncidentTimer.Kind.AUTO_RESOLVE, now.plus(after), now);
+        }
       }
       tx.attach(a.id(), id);
       tx.markNoted(a.id(), status);
@@ -143,10 +159,104 @@ public final class IncidentEngine {
     }
     tx.addTimeline(i.id(), now, "source:" + a.service(), "alert.resolved",
         "alert " + a.fingerprint() + " resolved");
-    if (tx.firingAlerts(i.id()) == 0) {
+    Lifecycle rules = lifecycle.apply(a.service());
+    if (rules.damping()) {
+      int resolutions = tx.countResolution(a.id(), now, rules.flapWindow());
+      if (resolutions > rules.flapResolutions()) {
+        // Flapping: keep this incident open so the next firing lands here instead of paging
+        // with a new incident; it resolves once its alerts stay resolved through the window.
+        tx.scheduleTimer(i.id(), IncidentTimer.Kind.FLAP_SETTLE, now.plus(rules.flapWindow()),
+            now);
+        tx.addTimeline(i.id(), now, SYSTEM, "alert.flapping", "alert " + a.fingerprint()
+            + " is flapping (resolved " + resolutions + " times within "
+            + human(rules.flapWindow()) + "); the incident stays open until its alerts stay"
+            + " resolved for " + human(rules.flapWindow()));
+        return;
+      }
+    }
+    if (rules.resolveWhenAlertsResolve() && tx.firingAlerts(i.id()) == 0
+        && (!rules.damping() || !tx.timerPending(i.id(), IncidentTimer.Kind.FLAP_SETTLE))) {
       tx.update(i.resolved(now, SYSTEM, null));
+      tx.cancelTimers(i.id());
       tx.addTimeline(i.id(), now, SYSTEM, "incident.resolved", "resolved: all its alerts resolved");
     }
+  }
+
+  /** Timers of a re-opened incident: only the auto-resolve deadline, if the service has one. */
+  private void triggered(IncidentTx tx, long id, String service, Instant now) {
+    tx.cancelTimers(id);
+    Duration after = lifecycle.apply(service).autoResolveAfter();
+    if (!after.isZero()) {
+      tx.scheduleTimer(id, IncidentTimer.Kind.AUTO_RESOLVE, now.plus(after), now);
+    }
+  }
+
+  /**
+   * Fires up to {@code limit} timers that are due now, in one transaction, and returns how many
+   * fired. Each timer's row is removed in the transaction that applies it, so a crash before the
+   * commit leaves it to fire again and a commit never leaves it behind.
+   */
+  public int fireDueTimers(int limit) {
+    Instant now = clock.instant();
+    return store.inTransaction(tx -> {
+      List<IncidentTimer> due = tx.claimDueTimers(now, limit);
+      for (IncidentTimer t : due) {
+        tx.incident(t.incidentId()).ifPresent(i -> fire(tx, t, i, now));
+      }
+      return due.size();
+    });
+  }
+
+  private void fire(IncidentTx tx, IncidentTimer t, Incident i, Instant now) {
+    Lifecycle rules = lifecycle.apply(i.service());
+    switch (t.kind()) {
+      case ACK_TIMEOUT -> {
+        if (i.state() == IncidentState.ACKNOWLEDGED && i.snoozedUntil() == null) {
+          tx.update(i.retriggered(now));
+          tx.addTimeline(i.id(), now, SYSTEM, "incident.ack_timeout", "acknowledgement by "
+              + i.acknowledgedBy() + " timed out after " + human(rules.ackTimeout())
+              + "; back to triggered");
+        }
+      }
+      case SNOOZE_END -> {
+        if (i.state() == IncidentState.ACKNOWLEDGED && i.snoozedUntil() != null) {
+          tx.update(i.retriggered(now));
+          tx.addTimeline(i.id(), now, SYSTEM, "incident.snooze_ended",
+              "snooze ended; back to triggered");
+        }
+      }
+      case AUTO_RESOLVE -> {
+        if (i.state() != IncidentState.RESOLVED) {
+          tx.update(i.resolved(now, SYSTEM, null));
+          tx.cancelTimers(i.id());
+          tx.addTimeline(i.id(), now, SYSTEM, "incident.resolved", "auto-resolved: still open "
+              + human(Duration.between(i.openedAt(), now)) + " after it triggered"
+              + " (auto_resolve_after " + human(rules.autoResolveAfter()) + ")");
+        }
+      }
+      case FLAP_SETTLE -> {
+        if (i.state() != IncidentState.RESOLVED && rules.resolveWhenAlertsResolve()
+            && tx.firingAlerts(i.id()) == 0) {
+          tx.update(i.resolved(now, SYSTEM, null));
+          tx.cancelTimers(i.id());
+          tx.addTimeline(i.id(), now, SYSTEM, "incident.resolved", "resolved: its alerts stayed"
+              + " resolved for " + human(rules.flapWindow()) + " after flapping");
+        }
+      }
+    }
+  }
+
+  /** A duration as a person says it: 90s, 15 min, 4 h, 1 h 30 min. */
+  static String human(Duration d) {
+    long s = d.getSeconds();
+    if (s < 60 || s % 60 != 0) {
+      return s + " s";
+    }
+    long m = s / 60;
+    if (m < 60) {
+      return m + " min";
+    }
+    return m % 60 == 0 ? (m / 60) + " h" : (m / 60) + " h " + (m % 60) + " min";
   }
 
   /**
@@ -163,13 +273,22 @@ public final class IncidentEngine {
       case ACKNOWLEDGED -> conflict("incident " + id + " is already acknowledged by "
           + i.acknowledgedBy());
       case TRIGGERED -> null;
-    }, (i, now) -> i.acknowledged(now, actor), i -> "acknowledged");
+    }, (tx, i, now) -> {
+      Duration timeout = lifecycle.apply(i.service()).ackTimeout();
+      if (!timeout.isZero()) {
+        tx.scheduleTimer(i.id(), IncidentTimer.Kind.ACK_TIMEOUT, now.plus(timeout), now);
+      }
+      return i.acknowledged(now, actor);
+    }, i -> "acknowledged");
   }
 
   public Outcome resolve(long id, String actor) {
     return act(id, actor, "incident.resolved", i -> i.state() == IncidentState.RESOLVED
         ? conflict("incident " + id + " is already resolved") : null,
-        (i, now) -> i.resolved(now, actor, null), i -> "resolved");
+        (tx, i, now) -> {
+          tx.cancelTimers(i.id());
+          return i.resolved(now, actor, null);
+        }, i -> "resolved");
   }
 
   public Outcome snooze(long id, String actor, Instant until) {
@@ -180,19 +299,24 @@ public final class IncidentEngine {
       }
       return until.isAfter(clock.instant()) ? null
           : conflict("the snooze end " + until + " is not in the future");
-    }, (i, now) -> i.snoozed(until, now), i -> "snoozed until " + until);
+    }, (tx, i, now) -> {
+      // A snooze replaces the acknowledgement timeout: the incident comes back at its end.
+      tx.cancelTimers(i.id(), IncidentTimer.Kind.ACK_TIMEOUT);
+      tx.scheduleTimer(i.id(), IncidentTimer.Kind.SNOOZE_END, until, now);
+      return i.snoozed(until, now);
+    }, i -> "snoozed until " + until);
   }
 
   public Outcome reassign(long id, String actor, String assignee) {
     return act(id, actor, "incident.reassigned", i -> i.state() == IncidentState.RESOLVED
         ? conflict("incident " + id + " is resolved; it cannot be reassigned") : null,
-        (i, now) -> i.assigned(assignee, now), i -> "assigned to " + assignee);
+        (tx, i, now) -> i.assigned(assignee, now), i -> "assigned to " + assignee);
   }
 
   /** Sets the priority, P1 (highest) to P5; the caller validated the value. */
   public Outcome prioritize(long id, String actor, String priority) {
     return act(id, actor, "incident.prioritized", i -> null,
-        (i, now) -> i.prioritized(priority, now), i -> "priority set to " + priority);
+        (tx, i, now) -> i.prioritized(priority, now), i -> "priority set to " + priority);
   }
 
   /**
@@ -227,6 +351,7 @@ public final class IncidentEngine {
       tx.moveAlerts(id, targetId);
       Incident merged = source.get().resolved(now, actor, targetId);
       tx.update(merged);
+      tx.cancelTimers(id);
       tx.update(target.get().escalatedTo(source.get().severity(), now));
       tx.addTimeline(id, now, actor, "incident.merged", "merged into incident " + targetId);
       tx.addTimeline(targetId, now, actor, "incident.merged",
@@ -236,11 +361,12 @@ public final class IncidentEngine {
   }
 
   public Outcome note(long id, String actor, String text) {
-    return act(id, actor, "note", i -> null, (i, now) -> i, i -> text);
+    return act(id, actor, "note", i -> null, (tx, i, now) -> i, i -> text);
   }
 
+  /** The new incident value; may also set or cancel timers in the same transaction. */
   private interface Change {
-    Incident apply(Incident i, Instant now);
+    Incident apply(IncidentTx tx, Incident i, Instant now);
   }
 
   private Outcome act(long id, String actor, String kind, Function<Incident, Outcome> check,
@@ -255,7 +381,7 @@ public final class IncidentEngine {
         return refused;
       }
       Instant now = clock.instant();
-      Incident next = change.apply(found.get(), now);
+      Incident next = change.apply(tx, found.get(), now);
       if (next != found.get()) {
         tx.update(next);
       }

@@ -30,4 +30,10 @@ public interface IncidentStore {
 
   /** The incident an alert is attached to, if any (a plain read). */
   Optional<Long> incidentOf(String service, String fingerprint);
+
+  /** The pending timers of an incident, earliest first (a plain read). */
+  List<IncidentTimer> timers(long incidentId);
+
+  /** When the earliest pending timer is due, if there is one (a plain read). */
+  Optional<java.time.Instant> nextTimerDue();
 }

@@ -53,4 +53,26 @@ public interface IncidentTx {
   List<AlertRow> alertsOf(long incidentId);
 
   void addTimeline(long incidentId, Instant at, String actor, String kind, String message);
+
+  /** Sets (or moves) the incident's timer of this kind to {@code dueAt}. */
+  void scheduleTimer(long incidentId, IncidentTimer.Kind kind, Instant dueAt, Instant now);
+
+  /** Whether the incident has a pending timer of this kind. */
+  boolean timerPending(long incidentId, IncidentTimer.Kind kind);
+
+  /** Removes the incident's timers of these kinds (all of them when none is named). */
+  void cancelTimers(long incidentId, IncidentTimer.Kind... kinds);
+
+  /**
+   * Up to {@code limit} timers due at {@code now}, earliest first, claimed for this transaction:
+   * on PostgreSQL rows another transaction holds are skipped ({@code FOR UPDATE SKIP LOCKED}), so
+   * two nodes never fire one timer twice.
+   */
+  List<IncidentTimer> claimDueTimers(Instant now, int limit);
+
+  /**
+   * Counts one more resolution of an alert for flap damping and returns the count within the
+   * current window (a window starts at the first resolution after the previous one ended).
+   */
+  int countResolution(long alertId, Instant now, java.time.Duration window);
 }

@@ -8,6 +8,7 @@ import dev.watchkeeper.incident.Incident;
 import dev.watchkeeper.incident.IncidentQuery;
 import dev.watchkeeper.incident.IncidentState;
 import dev.watchkeeper.incident.IncidentStore;
+import dev.watchkeeper.incident.IncidentTimer;
 import dev.watchkeeper.incident.IncidentTx;
 import dev.watchkeeper.incident.IncidentTx.AlertRow;
 import dev.watchkeeper.incident.TimelineEntry;
@@ -37,6 +38,10 @@ public final class JdbcIncidentStore implements IncidentStore {
       + " assignee, priority, urgency, merged_into, alert_count, updated_at";
   private static final String ALERT_COLUMNS = "id, service, fingerprint, status, severity,"
       + " summary, labels, incident_id, noted_status";
+
+  /** Timer kinds this version fires; rows of other kinds (a newer node's) are left alone. */
+  private static final String KNOWN_KINDS = java.util.Arrays.stream(IncidentTimer.Kind.values())
+      .map(k -> "'" + k.wire() + "'").collect(java.util.stream.Collectors.joining(",", "(", ")"));
 
   /** Parameters per IN (...) list; well under SQLite's and PostgreSQL's limits. */
   private static final int IN_CHUNK = 500;
@@ -166,6 +171,29 @@ public final class JdbcIncidentStore implements IncidentStore {
       return new Tx(c).alert(service, fingerprint).map(AlertRow::incidentId);
     } catch (SQLException e) {
       throw new StoreException("reading alert " + fingerprint + " failed", e);
+    }
+  }
+
+  @Override
+  public List<IncidentTimer> timers(long incidentId) {
+    try (Connection c = ds.getConnection()) {
+      return new Tx(c).timers("SELECT incident_id, kind, due_at FROM incident_timers"
+          + " WHERE incident_id = ? ORDER BY due_at", incidentId);
+    } catch (SQLException e) {
+      throw new StoreException("reading the timers of incident " + incidentId + " failed", e);
+    }
+  }
+
+  @Override
+  public Optional<Instant> nextTimerDue() {
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT MIN(due_at) FROM incident_timers"
+            + " WHERE kind IN " + KNOWN_KINDS);
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return Optional.ofNullable(instant(rs, 1));
+    } catch (SQLException e) {
+      throw new StoreException("reading the next timer failed", e);
     }
   }
 
@@ -312,6 +340,87 @@ public final class JdbcIncidentStore implements IncidentStore {
         String message) {
       update("INSERT INTO incident_timeline (incident_id, at, actor, kind, message)"
           + " VALUES (?, ?, ?, ?, ?)", incidentId, at.toEpochMilli(), actor, kind, message);
+    }
+
+    @Override
+    public void scheduleTimer(long incidentId, IncidentTimer.Kind kind, Instant dueAt,
+        Instant now) {
+      update("INSERT INTO incident_timers (incident_id, kind, due_at, set_at) VALUES (?, ?, ?, ?)"
+          + " ON CONFLICT (incident_id, kind) DO UPDATE SET due_at = excluded.due_at,"
+          + " set_at = excluded.set_at", incidentId, kind.wire(), dueAt.toEpochMilli(),
+          now.toEpochMilli());
+    }
+
+    @Override
+    public boolean timerPending(long incidentId, IncidentTimer.Kind kind) {
+      return !timers("SELECT incident_id, kind, due_at FROM incident_timers"
+          + " WHERE incident_id = ? AND kind = ?", incidentId, kind.wire()).isEmpty();
+    }
+
+    @Override
+    public void cancelTimers(long incidentId, IncidentTimer.Kind... kinds) {
+      if (kinds.length == 0) {
+        update("DELETE FROM incident_timers WHERE incident_id = ?", incidentId);
+        return;
+      }
+      for (IncidentTimer.Kind k : kinds) {
+        update("DELETE FROM incident_timers WHERE incident_id = ? AND kind = ?", incidentId,
+            k.wire());
+      }
+    }
+
+    @Override
+    public List<IncidentTimer> claimDueTimers(Instant now, int limit) {
+      String skipLocked = db.dialect() == Dialect.POSTGRES ? " FOR UPDATE SKIP LOCKED" : "";
+      List<IncidentTimer> due = timers("SELECT incident_id, kind, due_at FROM incident_timers"
+          + " WHERE due_at <= ? AND kind IN " + KNOWN_KINDS + " ORDER BY due_at LIMIT ?"
+          + skipLocked, now.toEpochMilli(),
+          (long) limit);
+      // Deleted now, in this transaction: the timer's effect commits with its removal.
+      for (IncidentTimer t : due) {
+        cancelTimers(t.incidentId(), t.kind());
+      }
+      return due;
+    }
+
+    @Override
+    public int countResolution(long alertId, Instant now, java.time.Duration window) {
+      long cutoff = now.minus(window).toEpochMilli();
+      update("UPDATE alerts SET flap_count = CASE WHEN flap_since IS NULL OR flap_since < ?"
+          + " THEN 1 ELSE flap_count + 1 END, flap_since = CASE WHEN flap_since IS NULL"
+          + " OR flap_since < ? THEN ? ELSE flap_since END WHERE id = ?", cutoff, cutoff,
+          now.toEpochMilli(), alertId);
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT flap_count FROM alerts WHERE id = ?")) {
+        ps.setLong(1, alertId);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? rs.getInt(1) : 0;
+        }
+      } catch (SQLException e) {
+        throw new StoreException("counting alert resolutions failed", e);
+      }
+    }
+
+    List<IncidentTimer> timers(String sql, Object... args) {
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        bind(ps, args);
+        List<IncidentTimer> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            // A kind this version does not know (written by a newer node) is left alone.
+            IncidentTimer.Kind.parse(rs.getString(2)).ifPresent(k -> {
+              try {
+                out.add(new IncidentTimer(rs.getLong(1), k, Instant.ofEpochMilli(rs.getLong(3))));
+              } catch (SQLException e) {
+                throw new StoreException("reading timers failed", e);
+              }
+            });
+          }
+        }
+        return out;
+      } catch (SQLException e) {
+        throw new StoreException("reading timers failed", e);
+      }
     }
 
     Optional<Incident> one(String sql, Object... args) {

@@ -14,6 +14,7 @@ import dev.watchkeeper.incident.IncidentEngine;
 import dev.watchkeeper.incident.IncidentQuery;
 import dev.watchkeeper.incident.IncidentState;
 import dev.watchkeeper.incident.IncidentStore;
+import dev.watchkeeper.incident.IncidentTimer;
 import dev.watchkeeper.incident.IncidentTx;
 import dev.watchkeeper.incident.Outcome;
 import dev.watchkeeper.incident.TimelineEntry;
@@ -139,6 +140,12 @@ final class IncidentRoutes {
       changes.add(m);
     }
     body.put("changes_before", changes);
+    // What will happen by itself, and when: acknowledgement timeout, snooze end, auto-resolve.
+    List<Map<String, Object>> timers = new ArrayList<>();
+    for (IncidentTimer t : store.timers(id)) {
+      timers.add(Map.of("kind", t.kind().wire(), "due_at", t.dueAt().toString()));
+    }
+    body.put("pending", timers);
     ctx.json(body);
   }
 

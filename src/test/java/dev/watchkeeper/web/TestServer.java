@@ -53,8 +53,20 @@ final class TestServer implements AutoCloseable {
   }
 
   TestServer(Path dir, int eventsPerSecond, int burst) throws IOException {
-    configFile = dir.resolve("watchkeeper.yml");
-    Files.writeString(configFile, yaml(dir.resolve("data"), eventsPerSecond, burst));
+    this(writeConfig(dir, yaml(dir.resolve("data"), eventsPerSecond, burst)), true);
+  }
+
+  /** Starts again on the config file and data an earlier server in {@code dir} left behind. */
+  static TestServer restart(Path dir) {
+    return new TestServer(dir.resolve("watchkeeper.yml"), true);
+  }
+
+  private static Path writeConfig(Path dir, String yaml) throws IOException {
+    return Files.writeString(dir.resolve("watchkeeper.yml"), yaml);
+  }
+
+  private TestServer(Path configFile, boolean fromFile) {
+    this.configFile = configFile;
     ConfigResult r = ConfigLoader.load(configFile);
     if (!(r instanceof ConfigResult.Valid v)) {
       throw new IllegalStateException("test config invalid: " + r);
