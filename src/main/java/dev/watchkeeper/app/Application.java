@@ -5,7 +5,9 @@ import dev.watchkeeper.alert.AlertHandler;
 import dev.watchkeeper.alert.AlertStore;
 import dev.watchkeeper.config.LiveConfig;
 import dev.watchkeeper.incident.Grouping;
+import dev.watchkeeper.escalation.Escalator;
 import dev.watchkeeper.incident.IncidentEngine;
+import dev.watchkeeper.people.Team;
 import dev.watchkeeper.incident.IncidentTimers;
 import dev.watchkeeper.incident.Lifecycle;
 import dev.watchkeeper.incident.IncidentStore;
@@ -34,6 +36,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,7 +86,8 @@ public final class Application implements AutoCloseable {
               .orElse(Grouping.DEFAULT),
           silences::snapshot,
           service -> config.get().service(service).map(WatchkeeperConfig.Service::lifecycle)
-              .orElse(Lifecycle.DEFAULT));
+              .orElse(Lifecycle.DEFAULT),
+          escalator(config));
       this.timers = new IncidentTimers(incidentEngine, incidents, clock, meters);
       this.processor =
           new EventProcessor(store, List.of(new AlertHandler(alerts, incidentEngine, meters)),
@@ -99,6 +103,21 @@ public final class Application implements AutoCloseable {
       db.close();
       throw e;
     }
+  }
+
+  /** Escalation with the policies, users and teams of the config in force at each step. */
+  private static Escalator escalator(LiveConfig config) {
+    return new Escalator(
+        service -> config.get().service(service)
+            .flatMap(s -> Optional.ofNullable(s.escalationPolicy()))
+            .flatMap(id -> config.get().oncall().policy(id)),
+        target -> switch (target.kind()) {
+          case USER -> config.get().oncall().user(target.id()).map(u -> List.of(u.id()))
+              .orElse(List.of());
+          case TEAM -> config.get().oncall().team(target.id()).map(Team::members)
+              .orElse(List.of());
+          case SCHEDULE -> List.of();
+        });
   }
 
   /** Opens the database, migrates it, and starts processing and the HTTP server. */

@@ -145,7 +145,8 @@ public final class ConfigLoader {
 
   private static WatchkeeperConfig bind(JsonNode tree, Problems problems) {
     ConfigNode root = ConfigNode.root(tree, problems,
-        "server", "storage", "ingest", "logging", "api_tokens", "services", "silences");
+        "server", "storage", "ingest", "logging", "api_tokens", "services", "silences", "users",
+        "teams", "escalation_policies");
     if (root == null) {
       return null;
     }
@@ -157,9 +158,11 @@ public final class ConfigLoader {
         "max_body_bytes", "max_batch_events", "commit_max_events", "rate_limit"));
     Logging logging = logging(root.map("logging", "level"), problems);
     List<ApiToken> tokens = apiTokens(root, problems);
-    List<Service> services = services(root, problems);
+    WatchkeeperConfig.Oncall oncall = OncallConfigLoader.bind(root, problems);
+    List<Service> services = services(root, OncallConfigLoader.policyIds(oncall), problems);
     SilenceLimits silences = silences(root.map("silences", "max_duration"), problems);
-    return new WatchkeeperConfig(server, storage, ingest, logging, tokens, services, silences);
+    return new WatchkeeperConfig(server, storage, ingest, logging, tokens, services, silences,
+        oncall);
   }
 
   private static SilenceLimits silences(ConfigNode n, Problems problems) {
@@ -278,15 +281,16 @@ public final class ConfigLoader {
     return Role.valueOf(role.toUpperCase(Locale.ROOT));
   }
 
-  private static List<Service> services(ConfigNode root, Problems problems) {
+  private static List<Service> services(ConfigNode root, java.util.Set<String> policies,
+      Problems problems) {
     if (root.isEmptyList("services")) {
       problems.error(root.path("services"), "at least one service is required");
     }
     List<Service> services = new ArrayList<>();
     Map<String, String> ids = new HashMap<>();
     Map<String, String> keyHashes = new HashMap<>(); // across all services: a key identifies one
-    root.forEach("services", List.of("id", "name", "integration_keys", "grouping", "lifecycle"),
-        s -> {
+    root.forEach("services", List.of("id", "name", "integration_keys", "grouping", "lifecycle",
+        "escalation_policy"), s -> {
       String id = s.required("id");
       if (id != null) {
         checkName(s, "id", id, SERVICE_ID, ids, problems);
@@ -317,7 +321,15 @@ public final class ConfigLoader {
         String hash = secretHash(k, "key", "key_sha256", MIN_PLAIN_KEY_LENGTH, keyHashes, problems);
         keys.add(new IntegrationKey(keyName, hash));
       });
-      services.add(new Service(id, name, keys, grouping(s, problems), lifecycle(s, problems)));
+      String policy = s.string("escalation_policy", null);
+      if (policy != null && !policies.contains(policy)) {
+        problems.error(s.path("escalation_policy"), "unknown escalation policy \"" + policy
+            + "\"" + (policies.isEmpty() ? " (escalation_policies defines none)"
+                : " (known: " + String.join(", ", new java.util.TreeSet<>(policies)) + ")"));
+        policy = null;
+      }
+      services.add(new Service(id, name, keys, grouping(s, problems), lifecycle(s, problems),
+          policy));
     });
     return services;
   }

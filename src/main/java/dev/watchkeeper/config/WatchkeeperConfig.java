@@ -1,6 +1,9 @@
 package dev.watchkeeper.config;
 
+import dev.watchkeeper.escalation.EscalationPolicy;
 import dev.watchkeeper.incident.Lifecycle;
+import dev.watchkeeper.people.Team;
+import dev.watchkeeper.people.User;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -17,12 +20,19 @@ public record WatchkeeperConfig(
     Logging logging,
     List<ApiToken> apiTokens,
     List<Service> services,
-    SilenceLimits silences) {
+    SilenceLimits silences,
+    Oncall oncall) {
 
   public WatchkeeperConfig {
     apiTokens = List.copyOf(apiTokens);
     services = List.copyOf(services);
     silences = silences == null ? SilenceLimits.DEFAULT : silences;
+    oncall = oncall == null ? Oncall.EMPTY : oncall;
+  }
+
+  public WatchkeeperConfig(Server server, Storage storage, Ingest ingest, Logging logging,
+      List<ApiToken> apiTokens, List<Service> services, SilenceLimits silences) {
+    this(server, storage, ingest, logging, apiTokens, services, silences, Oncall.EMPTY);
   }
 
   /** Without a {@code silences} section (its defaults). */
@@ -39,7 +49,7 @@ public record WatchkeeperConfig(
   public WatchkeeperConfig withPort(int port) {
     return new WatchkeeperConfig(
         new Server(server.host(), port, server.publicUrl(), server.shutdownGrace()),
-        storage, ingest, logging, apiTokens, services, silences);
+        storage, ingest, logging, apiTokens, services, silences, oncall);
   }
 
   /** Returns a copy with the data directory replaced (CLI {@code --data}). */
@@ -48,7 +58,7 @@ public record WatchkeeperConfig(
         server,
         new Storage(storage.url(), storage.username(), storage.password(), dataDir,
             storage.poolSize(), storage.writers()),
-        ingest, logging, apiTokens, services, silences);
+        ingest, logging, apiTokens, services, silences, oncall);
   }
 
   /** HTTP listener. */
@@ -106,6 +116,29 @@ public record WatchkeeperConfig(
     public static final String DEFAULT_LEVEL = "info";
   }
 
+  /** People and escalation: {@code users}, {@code teams}, {@code escalation_policies}. */
+  public record Oncall(List<User> users, List<Team> teams, List<EscalationPolicy> policies) {
+    public static final Oncall EMPTY = new Oncall(List.of(), List.of(), List.of());
+
+    public Oncall {
+      users = List.copyOf(users);
+      teams = List.copyOf(teams);
+      policies = List.copyOf(policies);
+    }
+
+    public Optional<User> user(String id) {
+      return users.stream().filter(u -> u.id().equals(id)).findFirst();
+    }
+
+    public Optional<Team> team(String id) {
+      return teams.stream().filter(t -> t.id().equals(id)).findFirst();
+    }
+
+    public Optional<EscalationPolicy> policy(String id) {
+      return policies.stream().filter(p -> p.id().equals(id)).findFirst();
+    }
+  }
+
   /** Silences ({@code silences:}): the longest allowed silence. */
   public record SilenceLimits(Duration maxDuration) {
     public static final Duration DEFAULT_MAX_DURATION = Duration.ofDays(7);
@@ -131,7 +164,7 @@ public record WatchkeeperConfig(
 
   /** A service: the unit that owns alerts, with its integration keys and alert grouping. */
   public record Service(String id, String name, List<IntegrationKey> integrationKeys,
-      Grouping grouping, Lifecycle lifecycle) {
+      Grouping grouping, Lifecycle lifecycle, String escalationPolicy) {
     public Service {
       integrationKeys = List.copyOf(integrationKeys);
       lifecycle = lifecycle == null ? Lifecycle.DEFAULT : lifecycle;
@@ -139,7 +172,7 @@ public record WatchkeeperConfig(
 
     public Service(String id, String name, List<IntegrationKey> integrationKeys,
         Grouping grouping) {
-      this(id, name, integrationKeys, grouping, Lifecycle.DEFAULT);
+      this(id, name, integrationKeys, grouping, Lifecycle.DEFAULT, null);
     }
 
     public Service(String id, String name, List<IntegrationKey> integrationKeys) {

@@ -110,4 +110,24 @@ final class CachingTx implements IncidentTx {
   public int countResolution(long alertId, Instant now, java.time.Duration window) {
     return tx.countResolution(alertId, now, window);
   }
+
+  @Override
+  public Optional<EscalationState> escalation(long incidentId) {
+    return tx.escalation(incidentId);
+  }
+
+  @Override
+  public void saveEscalation(EscalationState state) {
+    tx.saveEscalation(state);
+  }
+
+  @Override
+  public long nextRoundRobin(String policyId, int level) {
+    return tx.nextRoundRobin(policyId, level);
+  }
+
+  @Override
+  public void addPage(long incidentId, int level, String userId, Instant at, String reason) {
+    tx.addPage(incidentId, level, userId, at, reason);
+  }
 }

@@ -36,6 +36,7 @@ public final class IncidentEngine {
   private final Function<String, Grouping> grouping;
   private final Supplier<Function<Map<String, String>, List<String>>> silences;
   private final Function<String, Lifecycle> lifecycle;
+  private final Paging paging;
 
   /** With the default lifecycle for every service (no timeouts, no flap damping). */
   public IncidentEngine(IncidentStore store, Clock clock, Function<String, Grouping> grouping,
@@ -48,15 +49,24 @@ public final class IncidentEngine {
    * @param silences reads the active silences once and returns, for an alert's labels, the ids
    *     of those that mute it
    * @param lifecycle the lifecycle rules of each service (timeouts, flap damping)
+   * @param paging pages people when an incident triggers and escalates it (the escalation engine)
    */
   public IncidentEngine(IncidentStore store, Clock clock, Function<String, Grouping> grouping,
       Supplier<Function<Map<String, String>, List<String>>> silences,
-      Function<String, Lifecycle> lifecycle) {
+      Function<String, Lifecycle> lifecycle, Paging paging) {
     this.store = store;
     this.clock = clock;
     this.grouping = grouping;
     this.silences = silences;
     this.lifecycle = lifecycle;
+    this.paging = paging;
+  }
+
+  /** Without paging: nobody is paged (tests of the lifecycle alone). */
+  public IncidentEngine(IncidentStore store, Clock clock, Function<String, Grouping> grouping,
+      Supplier<Function<Map<String, String>, List<String>>> silences,
+      Function<String, Lifecycle> lifecycle) {
+    this(store, clock, grouping, silences, lifecycle, Paging.NONE);
   }
 
   /** An alert touched by the events just applied. */
@@ -115,6 +125,8 @@ public final class IncidentEngine {
             "re-opened: alert " + a.fingerprint() + " fired again within "
                 + g.reopenWindow().toMinutes() + " min of the resolution");
         triggered(tx, a.incidentId(), a.service(), now);
+        paging.start(tx, a.incidentId(), a.service(), now, "incident re-opened by alert "
+            + a.fingerprint());
         tx.markNoted(a.id(), status);
         return;
       }
@@ -139,6 +151,7 @@ public final class IncidentEngine {
         if (!after.isZero()) {
           tx.scheduleTimer(id, IncidentTimer.Kind.AUTO_RESOLVE, now.plus(after), now);
         }
+        paging.start(tx, id, a.service(), now, "incident triggered by alert " + a.fingerprint());
       }
       tx.attach(a.id(), id);
       tx.markNoted(a.id(), status);
@@ -216,6 +229,7 @@ public final class IncidentEngine {
           tx.addTimeline(i.id(), now, SYSTEM, "incident.ack_timeout", "acknowledgement by "
               + i.acknowledgedBy() + " timed out after " + human(rules.ackTimeout())
               + "; back to triggered");
+          paging.start(tx, i.id(), i.service(), now, "acknowledgement timed out");
         }
       }
       case SNOOZE_END -> {
@@ -223,6 +237,7 @@ public final class IncidentEngine {
           tx.update(i.retriggered(now));
           tx.addTimeline(i.id(), now, SYSTEM, "incident.snooze_ended",
               "snooze ended; back to triggered");
+          paging.start(tx, i.id(), i.service(), now, "snooze ended");
         }
       }
       case AUTO_RESOLVE -> {
@@ -232,6 +247,11 @@ public final class IncidentEngine {
           tx.addTimeline(i.id(), now, SYSTEM, "incident.resolved", "auto-resolved: still open "
               + human(Duration.between(i.openedAt(), now)) + " after it triggered"
               + " (auto_resolve_after " + human(rules.autoResolveAfter()) + ")");
+        }
+      }
+      case ESCALATE -> {
+        if (i.state() == IncidentState.TRIGGERED) {
+          paging.advance(tx, i, now, null);
         }
       }
       case FLAP_SETTLE -> {
@@ -274,6 +294,7 @@ public final class IncidentEngine {
           + i.acknowledgedBy());
       case TRIGGERED -> null;
     }, (tx, i, now) -> {
+      tx.cancelTimers(i.id(), IncidentTimer.Kind.ESCALATE);
       Duration timeout = lifecycle.apply(i.service()).ackTimeout();
       if (!timeout.isZero()) {
         tx.scheduleTimer(i.id(), IncidentTimer.Kind.ACK_TIMEOUT, now.plus(timeout), now);
@@ -305,6 +326,52 @@ public final class IncidentEngine {
       tx.scheduleTimer(i.id(), IncidentTimer.Kind.SNOOZE_END, until, now);
       return i.snoozed(until, now);
     }, i -> "snoozed until " + until);
+  }
+
+  /**
+   * Pages the next escalation level now. An acknowledged incident goes back to triggered first
+   * (escalating means "I need someone else"); a resolved one cannot be escalated.
+   */
+  public Outcome escalate(long id, String actor) {
+    try {
+      return escalateInTx(id, actor);
+    } catch (Refused r) {
+      return r.outcome; // rolled back: nothing of the attempt stays
+    }
+  }
+
+  /** Thrown to roll a transaction back with an answer for the user. */
+  private static final class Refused extends RuntimeException {
+    final Outcome outcome;
+
+    Refused(Outcome outcome) {
+      super(null, null, false, false);
+      this.outcome = outcome;
+    }
+  }
+
+  private Outcome escalateInTx(long id, String actor) {
+    return store.inTransaction(tx -> {
+      Optional<Incident> found = tx.incident(id);
+      if (found.isEmpty()) {
+        return new Outcome.NotFound(id);
+      }
+      Incident i = found.get();
+      if (i.state() == IncidentState.RESOLVED) {
+        return conflict("incident " + id + " is resolved; it cannot be escalated");
+      }
+      Instant now = clock.instant();
+      if (i.state() == IncidentState.ACKNOWLEDGED) {
+        i = i.retriggered(now);
+        tx.update(i);
+        tx.cancelTimers(id, IncidentTimer.Kind.ACK_TIMEOUT, IncidentTimer.Kind.SNOOZE_END);
+      }
+      String refused = paging.advance(tx, i, now, "escalated by " + actor);
+      if (refused != null) {
+        throw new Refused(conflict(refused));
+      }
+      return new Outcome.Done(tx.incident(id).orElseThrow());
+    });
   }
 
   public Outcome reassign(long id, String actor, String assignee) {

@@ -36,4 +36,10 @@ public interface IncidentStore {
 
   /** When the earliest pending timer is due, if there is one (a plain read). */
   Optional<java.time.Instant> nextTimerDue();
+
+  /** The incident's escalation state, if it ever escalated (a plain read). */
+  Optional<EscalationState> escalation(long incidentId);
+
+  /** The people paged for an incident, oldest first (a plain read). */
+  List<Page> pages(long incidentId);
 }

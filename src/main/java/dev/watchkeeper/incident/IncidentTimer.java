@@ -18,7 +18,9 @@ public record IncidentTimer(long incidentId, Kind kind, Instant dueAt) {
     /** An open incident is resolved by {@code system}. */
     AUTO_RESOLVE("auto_resolve"),
     /** A flapping incident resolves if its alerts stayed resolved through the flap window. */
-    FLAP_SETTLE("flap_settle");
+    FLAP_SETTLE("flap_settle"),
+    /** A triggered incident's next escalation level fires. */
+    ESCALATE("escalate");
 
     private final String wire;
 

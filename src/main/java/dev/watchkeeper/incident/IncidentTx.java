@@ -75,4 +75,16 @@ public interface IncidentTx {
    * current window (a window starts at the first resolution after the previous one ended).
    */
   int countResolution(long alertId, Instant now, java.time.Duration window);
+
+  /** The incident's escalation state, if it ever escalated. */
+  Optional<EscalationState> escalation(long incidentId);
+
+  /** Records (replaces) the incident's escalation state. */
+  void saveEscalation(EscalationState state);
+
+  /** The next turn of a round-robin level (0, 1, 2, ... per policy and level; never repeats). */
+  long nextRoundRobin(String policyId, int level);
+
+  /** Records that a person was paged (the notifications outbox and on-call load read these). */
+  void addPage(long incidentId, int level, String userId, Instant at, String reason);
 }

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.watchkeeper.event.Severity;
+import dev.watchkeeper.incident.EscalationState;
 import dev.watchkeeper.incident.Incident;
+import dev.watchkeeper.incident.Page;
 import dev.watchkeeper.incident.IncidentQuery;
 import dev.watchkeeper.incident.IncidentState;
 import dev.watchkeeper.incident.IncidentStore;
@@ -181,6 +183,34 @@ public final class JdbcIncidentStore implements IncidentStore {
           + " WHERE incident_id = ? ORDER BY due_at", incidentId);
     } catch (SQLException e) {
       throw new StoreException("reading the timers of incident " + incidentId + " failed", e);
+    }
+  }
+
+  @Override
+  public Optional<EscalationState> escalation(long incidentId) {
+    try (Connection c = ds.getConnection()) {
+      return new Tx(c).escalation(incidentId);
+    } catch (SQLException e) {
+      throw new StoreException("reading the escalation of incident " + incidentId + " failed", e);
+    }
+  }
+
+  @Override
+  public List<Page> pages(long incidentId) {
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT id, incident_id, level, user_id, at,"
+            + " reason FROM incident_pages WHERE incident_id = ? ORDER BY id")) {
+      ps.setLong(1, incidentId);
+      List<Page> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new Page(rs.getLong(1), rs.getLong(2), rs.getInt(3), rs.getString(4),
+              Instant.ofEpochMilli(rs.getLong(5)), rs.getString(6)));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StoreException("reading the pages of incident " + incidentId + " failed", e);
     }
   }
 
@@ -399,6 +429,54 @@ public final class JdbcIncidentStore implements IncidentStore {
       } catch (SQLException e) {
         throw new StoreException("counting alert resolutions failed", e);
       }
+    }
+
+    @Override
+    public Optional<EscalationState> escalation(long incidentId) {
+      try (PreparedStatement ps = c.prepareStatement("SELECT policy_id, level, round, fired_at,"
+          + " exhausted FROM incident_escalations WHERE incident_id = ?")) {
+        ps.setLong(1, incidentId);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? Optional.of(new EscalationState(incidentId, rs.getString(1),
+              rs.getInt(2), rs.getInt(3), Instant.ofEpochMilli(rs.getLong(4)),
+              rs.getInt(5) != 0)) : Optional.empty();
+        }
+      } catch (SQLException e) {
+        throw new StoreException("reading an escalation failed", e);
+      }
+    }
+
+    @Override
+    public void saveEscalation(EscalationState e) {
+      update("INSERT INTO incident_escalations (incident_id, policy_id, level, round, fired_at,"
+              + " exhausted) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (incident_id) DO UPDATE SET"
+              + " policy_id = excluded.policy_id, level = excluded.level, round = excluded.round,"
+              + " fired_at = excluded.fired_at, exhausted = excluded.exhausted",
+          e.incidentId(), e.policyId(), e.level(), e.round(), e.firedAt().toEpochMilli(),
+          e.exhausted() ? 1 : 0);
+    }
+
+    @Override
+    public long nextRoundRobin(String policyId, int level) {
+      update("INSERT INTO escalation_round_robin (policy_id, level, next_turn) VALUES (?, ?, 0)"
+          + " ON CONFLICT (policy_id, level) DO UPDATE SET next_turn ="
+          + " escalation_round_robin.next_turn + 1", policyId, level);
+      try (PreparedStatement ps = c.prepareStatement("SELECT next_turn FROM"
+          + " escalation_round_robin WHERE policy_id = ? AND level = ?")) {
+        bind(ps, policyId, level);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          return rs.getLong(1);
+        }
+      } catch (SQLException e) {
+        throw new StoreException("reading a round-robin turn failed", e);
+      }
+    }
+
+    @Override
+    public void addPage(long incidentId, int level, String userId, Instant at, String reason) {
+      update("INSERT INTO incident_pages (incident_id, level, user_id, at, reason)"
+          + " VALUES (?, ?, ?, ?, ?)", incidentId, level, userId, at.toEpochMilli(), reason);
     }
 
     List<IncidentTimer> timers(String sql, Object... args) {

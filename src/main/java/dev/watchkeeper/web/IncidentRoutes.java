@@ -17,6 +17,7 @@ import dev.watchkeeper.incident.IncidentStore;
 import dev.watchkeeper.incident.IncidentTimer;
 import dev.watchkeeper.incident.IncidentTx;
 import dev.watchkeeper.incident.Outcome;
+import dev.watchkeeper.incident.Page;
 import dev.watchkeeper.incident.TimelineEntry;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -62,6 +63,8 @@ final class IncidentRoutes {
         engine.acknowledge(id(ctx), actor(ctx))));
     routes.post("/api/v1/incidents/{id}/resolve", ctx -> answer(ctx,
         engine.resolve(id(ctx), actor(ctx))));
+    routes.post("/api/v1/incidents/{id}/escalate", ctx -> answer(ctx,
+        engine.escalate(id(ctx), actor(ctx))));
     routes.post("/api/v1/incidents/{id}/snooze", this::snooze);
     routes.post("/api/v1/incidents/{id}/reassign", this::reassign);
     routes.post("/api/v1/incidents/{id}/notes", this::note);
@@ -146,6 +149,26 @@ final class IncidentRoutes {
       timers.add(Map.of("kind", t.kind().wire(), "due_at", t.dueAt().toString()));
     }
     body.put("pending", timers);
+    // Escalation: the level paged last and everyone paged so far.
+    store.escalation(id).ifPresentOrElse(e -> {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("policy", e.policyId());
+      m.put("level", e.level());
+      m.put("round", e.round() + 1);
+      m.put("fired_at", e.firedAt().toString());
+      m.put("exhausted", e.exhausted());
+      body.put("escalation", m);
+    }, () -> body.put("escalation", null));
+    List<Map<String, Object>> pages = new ArrayList<>();
+    for (Page p : store.pages(id)) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("user", p.userId());
+      m.put("level", p.level());
+      m.put("at", p.at().toString());
+      m.put("reason", p.reason());
+      pages.add(m);
+    }
+    body.put("pages", pages);
     ctx.json(body);
   }
 

@@ -142,7 +142,7 @@ class ConfigLoaderTest {
         "api_tokens[2].token: must not be empty",
         "api_tokens[3].name: is required",
         "api_tokens[3].token: environment variable OPS_TOKEN is not set",
-        "services[0].nmae: unknown key (known: id, name, integration_keys, grouping, lifecycle)",
+        "services[0].nmae: unknown key (known: id, name, integration_keys, grouping, lifecycle, escalation_policy)",
         "services[0].integration_keys[0].key: must be at least 8 characters, got 5",
         "services[0].integration_keys[1].name: is required",
         "services[0].integration_keys[1]: exactly one of key or key_sha256 must be set",
@@ -159,7 +159,7 @@ class ConfigLoaderTest {
   void unknownTopLevelKeyListsTheKnownOnes() {
     assertThat(errors("servics: []\n" + ONE_SERVICE, NO_ENV)).containsExactly(
         "servics: unknown key (known: server, storage, ingest, logging, api_tokens, services,"
-            + " silences)");
+            + " silences, users, teams, escalation_policies)");
   }
 
   @Test

@@ -76,7 +76,10 @@ class IncidentTimersApiTest {
         assertThat(detail(id).get("state").asText()).isEqualTo("triggered"));
     JsonNode timeline = JSON.readTree(
         server.get("/api/v1/incidents/" + id + "/timeline", VIEWER).body()).get("timeline");
-    JsonNode last = timeline.get(timeline.size() - 1);
+    // The last entries: the timeout, then "nobody was paged" (payments has no policy).
+    JsonNode last = timeline.get(timeline.size() - 2);
+    assertThat(timeline.get(timeline.size() - 1).get("kind").asText())
+        .isEqualTo("incident.not_paged");
     assertThat(last.get("actor").asText()).isEqualTo("system");
     assertThat(last.get("message").asText())
         .isEqualTo("acknowledgement by token:alice timed out after 2 s; back to triggered");

@@ -1,0 +1,137 @@
+package dev.watchkeeper.escalation;
+
+import dev.watchkeeper.escalation.EscalationPolicy.Level;
+import dev.watchkeeper.escalation.EscalationPolicy.Target;
+import dev.watchkeeper.incident.EscalationState;
+import dev.watchkeeper.incident.Incident;
+import dev.watchkeeper.incident.IncidentTimer;
+import dev.watchkeeper.incident.IncidentTx;
+import dev.watchkeeper.incident.Paging;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The escalation engine. A triggered incident pages its service's policy's level 1 at once and
+ * sets a durable {@link IncidentTimer.Kind#ESCALATE} timer for the level's delay; when the timer
+ * fires and the incident is still triggered, the next level is paged, and so on; after the last
+ * level the policy starts over {@code repeat} times, then it is exhausted. Acknowledging or
+ * resolving removes the timer ({@code IncidentEngine} does that); a re-trigger starts at level 1.
+ *
+ * <p>Everything runs inside the caller's transaction: the pages, the new state and the next timer
+ * commit together with the change that caused them, so a crash neither loses nor doubles a level
+ * (the timer row is removed in the transaction that fires it).
+ *
+ * <p>Threading: stateless apart from the lookups it is given, which read the config in force.
+ */
+public final class Escalator implements Paging {
+  private final Function<String, Optional<EscalationPolicy>> policyOfService;
+  private final Function<Target, List<String>> resolve;
+
+  /**
+   * @param policyOfService the policy a service names, if any
+   * @param resolve the user ids a target stands for now: a user, a team's members, or whoever
+   *     is on call in a schedule (in order; may be empty)
+   */
+  public Escalator(Function<String, Optional<EscalationPolicy>> policyOfService,
+      Function<Target, List<String>> resolve) {
+    this.policyOfService = policyOfService;
+    this.resolve = resolve;
+  }
+
+  @Override
+  public void start(IncidentTx tx, long incidentId, String service, Instant now,
+      String reason) {
+    Optional<EscalationPolicy> policy = policyOfService.apply(service);
+    if (policy.isEmpty()) {
+      tx.addTimeline(incidentId, now, "system", "incident.not_paged", "service " + service
+          + " has no escalation policy; nobody was paged");
+      return;
+    }
+    fire(tx, incidentId, policy.get(), 1, 0, now, reason);
+  }
+
+  @Override
+  public String advance(IncidentTx tx, Incident incident, Instant now, String reason) {
+    Optional<EscalationState> state = tx.escalation(incident.id());
+    Optional<EscalationPolicy> current = policyOfService.apply(incident.service());
+    if (state.isEmpty() || current.isEmpty()
+        || !state.get().policyId().equals(current.get().id())) {
+      // Never escalated, or the service's policy changed since: start the policy in force.
+      if (current.isEmpty()) {
+        return "service " + incident.service() + " has no escalation policy";
+      }
+      fire(tx, incident.id(), current.get(), 1, 0, now,
+          reason == null ? "escalation policy changed" : reason);
+      return null;
+    }
+    EscalationPolicy policy = current.get();
+    EscalationState s = state.get();
+    if (reason == null) { // the level's timer came due
+      int last = Math.min(s.level(), policy.levels().size());
+      reason = "not acknowledged within " + human(policy.levels().get(last - 1).delay());
+    }
+    if (s.level() < policy.levels().size()) {
+      fire(tx, incident.id(), policy, s.level() + 1, s.round(), now, reason);
+    } else if (s.round() < policy.repeat()) {
+      fire(tx, incident.id(), policy, 1, s.round() + 1, now,
+          reason + "; repeating the policy (" + ordinal(s.round() + 2) + " time of "
+              + (policy.repeat() + 1) + ")");
+    } else {
+      if (!s.exhausted()) {
+        tx.saveEscalation(new EscalationState(incident.id(), policy.id(), s.level(), s.round(),
+            s.firedAt(), true));
+        tx.addTimeline(incident.id(), now, "system", "incident.escalation_exhausted",
+            "escalation policy " + policy.id() + " exhausted: every level paged "
+                + (policy.repeat() + 1) + (policy.repeat() == 0 ? " time" : " times")
+                + " and nobody acknowledged");
+      }
+      return "escalation policy " + policy.id() + " is exhausted; every level has been paged";
+    }
+    return null;
+  }
+
+  private void fire(IncidentTx tx, long incidentId, EscalationPolicy policy, int level,
+      int round, Instant now, String reason) {
+    Level l = policy.levels().get(level - 1);
+    Set<String> people = new LinkedHashSet<>();
+    for (Target t : l.targets()) {
+      people.addAll(resolve.apply(t));
+    }
+    List<String> paged = new ArrayList<>(people);
+    if (l.roundRobin() && paged.size() > 1) {
+      long turn = tx.nextRoundRobin(policy.id(), level);
+      paged = List.of(paged.get((int) (turn % paged.size())));
+    }
+    String targets = String.join(", ", l.targets().stream().map(Target::toString).toList());
+    for (String user : paged) {
+      tx.addPage(incidentId, level, user, now, reason);
+    }
+    tx.saveEscalation(new EscalationState(incidentId, policy.id(), level, round, now, false));
+    tx.scheduleTimer(incidentId, IncidentTimer.Kind.ESCALATE, now.plus(l.delay()), now);
+    String who = paged.isEmpty() ? "nobody to page at this level" : "paged " + String.join(", ",
+        paged);
+    String what = level == 1 && round == 0 ? "paged level 1" : "escalated to level " + level;
+    tx.addTimeline(incidentId, now, "system", "incident.escalated", what + " of policy "
+        + policy.id() + " (targets: " + targets + "; " + who + "): " + reason
+        + "; next level unless acknowledged within " + human(l.delay()));
+  }
+
+  private static String ordinal(int n) {
+    return n + (n == 2 ? "nd" : n == 3 ? "rd" : "th");
+  }
+
+  static String human(Duration d) {
+    long s = d.getSeconds();
+    if (s < 60 || s % 60 != 0) {
+      return s + " s";
+    }
+    long m = s / 60;
+    return m < 60 || m % 60 != 0 ? m + " min" : (m / 60) + " h";
+  }
+}
