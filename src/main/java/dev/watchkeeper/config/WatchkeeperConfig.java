@@ -1,5 +1,6 @@
 package dev.watchkeeper.config;
 
+import dev.watchkeeper.mute.InhibitRule;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -16,18 +17,26 @@ public record WatchkeeperConfig(
     Logging logging,
     List<ApiToken> apiTokens,
     List<Service> services,
-    SilenceLimits silences) {
+    SilenceLimits silences,
+    List<InhibitRule> inhibitRules) {
 
   public WatchkeeperConfig {
     apiTokens = List.copyOf(apiTokens);
     services = List.copyOf(services);
     silences = silences == null ? SilenceLimits.DEFAULT : silences;
+    inhibitRules = inhibitRules == null ? List.of() : List.copyOf(inhibitRules);
+  }
+
+  /** Without {@code inhibit_rules}. */
+  public WatchkeeperConfig(Server server, Storage storage, Ingest ingest, Logging logging,
+      List<ApiToken> apiTokens, List<Service> services, SilenceLimits silences) {
+    this(server, storage, ingest, logging, apiTokens, services, silences, List.of());
   }
 
   /** Without a {@code silences} section (its defaults). */
   public WatchkeeperConfig(Server server, Storage storage, Ingest ingest, Logging logging,
       List<ApiToken> apiTokens, List<Service> services) {
-    this(server, storage, ingest, logging, apiTokens, services, SilenceLimits.DEFAULT);
+    this(server, storage, ingest, logging, apiTokens, services, SilenceLimits.DEFAULT, List.of());
   }
 
   public Optional<Service> service(String id) {
@@ -38,7 +47,7 @@ public record WatchkeeperConfig(
   public WatchkeeperConfig withPort(int port) {
     return new WatchkeeperConfig(
         new Server(server.host(), port, server.publicUrl(), server.shutdownGrace()),
-        storage, ingest, logging, apiTokens, services, silences);
+        storage, ingest, logging, apiTokens, services, silences, inhibitRules);
   }
 
   /** Returns a copy with the data directory replaced (CLI {@code --data}). */
@@ -47,7 +56,7 @@ public record WatchkeeperConfig(
         server,
         new Storage(storage.url(), storage.username(), storage.password(), dataDir,
             storage.poolSize(), storage.writers()),
-        ingest, logging, apiTokens, services, silences);
+        ingest, logging, apiTokens, services, silences, inhibitRules);
   }
 
   /** HTTP listener. */
