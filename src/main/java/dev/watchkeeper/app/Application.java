@@ -14,6 +14,7 @@ import dev.watchkeeper.event.GroupCommitter;
 import dev.watchkeeper.obs.LogEvent;
 import dev.watchkeeper.store.Database;
 import dev.watchkeeper.store.Dialect;
+import dev.watchkeeper.mute.Inhibitions;
 import dev.watchkeeper.mute.Silences;
 import dev.watchkeeper.store.JdbcAlertStore;
 import dev.watchkeeper.store.JdbcAuditLog;
@@ -72,13 +73,15 @@ public final class Application implements AutoCloseable {
       IncidentStore incidents = new JdbcIncidentStore(db, mapper);
       Silences silences = new Silences(new JdbcSilenceStore(db, mapper), new JdbcAuditLog(db),
           clock, () -> config.get().silences().maxDuration());
+      // Inhibition rules follow config reloads: read from the config in force at each batch.
+      Inhibitions inhibitions = new Inhibitions(() -> config.get().inhibitRules(), alerts::firing);
       // Grouping follows config reloads: read from the config in force at each alert.
       IncidentEngine incidentEngine = new IncidentEngine(incidents, clock,
           service -> config.get().service(service)
               .map(s -> new Grouping(s.grouping().by(), s.grouping().window(),
                   s.grouping().reopenWindow()))
               .orElse(Grouping.DEFAULT),
-          silences::snapshot);
+          silences::snapshot, inhibitions::snapshot);
       this.processor =
           new EventProcessor(store, List.of(new AlertHandler(alerts, incidentEngine, meters)),
               meters);
@@ -87,7 +90,7 @@ public final class Application implements AutoCloseable {
           processor::wake);
       this.http = new HttpServer(new HttpServer.Deps(config, mapper, committer, store, clock,
           meters, meters::scrape, db::ready, Version.get(), alerts,
-          silences,
+          silences, inhibitions,
           incidents, incidentEngine));
     } catch (RuntimeException e) {
       db.close();
