@@ -83,8 +83,8 @@ public final class Application implements AutoCloseable {
               .orElse(Grouping.DEFAULT),
           silences::snapshot, inhibitions::snapshot);
       this.processor =
-          new EventProcessor(store, List.of(new AlertHandler(alerts, incidentEngine, meters)),
-              meters);
+          new EventProcessor(store, List.of(new AlertHandler(alerts, incidentEngine, meters,
+              resolved -> silences.expireWhenResolved(resolved, alerts::firing))), meters);
       int writers = db.dialect() == Dialect.SQLITE ? 1 : c.storage().writers();
       this.committer = new GroupCommitter(store, writers, c.ingest().commitMaxEvents(), meters,
           processor::wake);

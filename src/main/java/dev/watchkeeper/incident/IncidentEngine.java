@@ -57,9 +57,15 @@ public final class IncidentEngine {
   /** An alert touched by the events just applied. */
   public record AlertRef(String service, String fingerprint) {}
 
-  public void reconcile(List<AlertRef> touched) {
+  /**
+   * Brings the incidents in line with the touched alerts' current state.
+   *
+   * @return the touched alerts that are resolved now (for expire-when-resolved silences, which
+   *     the caller handles after this transaction); the same again when run again
+   */
+  public List<AlertRow> reconcile(List<AlertRef> touched) {
     Instant now = clock.instant();
-    store.inDerivedTransaction(tx -> {
+    return store.inDerivedTransaction(tx -> {
       // One read per service for all touched alerts, and each incident read once: this runs for
       // every batch of events, so round trips per alert would starve it under load.
       Map<String, List<String>> byService = new LinkedHashMap<>();
@@ -73,13 +79,17 @@ public final class IncidentEngine {
       // Silences and inhibitions are read once per batch, and only when an alert needs them.
       Function<Map<String, String>, List<String>> silencedBy = once(silences);
       Function<Map<String, String>, List<String>> inhibitedBy = once(inhibitions);
+      List<AlertRow> resolved = new ArrayList<>();
       for (AlertRef ref : touched) {
         AlertRow a = rows.get(ref);
         if (a != null) {
           reconcile(cached, a, now, silencedBy, inhibitedBy);
+          if (!a.firing()) {
+            resolved.add(a);
+          }
         }
       }
-      return null;
+      return resolved;
     });
   }
 

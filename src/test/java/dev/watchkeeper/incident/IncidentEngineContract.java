@@ -3,6 +3,7 @@ package dev.watchkeeper.incident;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.watchkeeper.alert.AlertHandler;
+import dev.watchkeeper.alert.AlertLabels;
 import dev.watchkeeper.config.WatchkeeperConfig.Storage;
 import dev.watchkeeper.event.Event;
 import dev.watchkeeper.event.Severity;
@@ -19,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -318,5 +320,25 @@ abstract class IncidentEngineContract {
 
     assertThat(all()).extracting(Incident::state)
         .containsExactly(IncidentState.TRIGGERED, IncidentState.TRIGGERED);
+  }
+
+  @Test
+  void resolvedAlertsAreHandedOnAfterTheirIncidentIsReconciledAndAgainOnReplay() {
+    List<List<AlertLabels>> handedOn = new ArrayList<>();
+    List<IncidentState> stateThen = new ArrayList<>();
+    AlertHandler withHook = new AlertHandler(alerts, engine, new SimpleMeterRegistry(), r -> {
+      handedOn.add(r);
+      stateThen.add(all().get(0).state()); // the incident transaction has committed
+    });
+    withHook.handle(List.of(event("svc", "t", "a", Severity.ERROR, "api")));
+    assertThat(handedOn).isEmpty();
+
+    List<StoredEvent> resolve = List.of(event("svc", "t.resolve", "a", null, null));
+    withHook.handle(resolve);
+    withHook.handle(resolve);
+
+    AlertLabels a = new AlertLabels("svc", "a", Map.of("job", "api"));
+    assertThat(handedOn).containsExactly(List.of(a), List.of(a));
+    assertThat(stateThen).containsExactly(IncidentState.RESOLVED, IncidentState.RESOLVED);
   }
 }
