@@ -5,21 +5,34 @@ import dev.watchkeeper.event.StoredEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import dev.watchkeeper.incident.IncidentEngine;
+import dev.watchkeeper.incident.IncidentTx;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.List;
+import java.util.function.Consumer;
 
 /** Turns the event log into alerts: dedup by identity, trigger and resolve. */
 public final class AlertHandler implements EventHandler {
   private final AlertStore store;
   private final IncidentEngine incidents;
+  private final Consumer<List<AlertLabels>> resolved;
   private final Counter applied;
 
   /** @param incidents the incident engine, or null to keep alerts only (tests) */
   public AlertHandler(AlertStore store, IncidentEngine incidents, MeterRegistry meters) {
+    this(store, incidents, meters, alerts -> {});
+  }
+
+  /**
+   * @param resolved told, after each run's incidents are reconciled, which of the run's alerts
+   *     are resolved now (expire-when-resolved silences); again if a batch is replayed
+   */
+  public AlertHandler(AlertStore store, IncidentEngine incidents, MeterRegistry meters,
+      Consumer<List<AlertLabels>> resolved) {
     this.store = store;
     this.incidents = incidents;
+    this.resolved = resolved;
     this.applied = Counter.builder("watchkeeper.alerts.events.applied")
         .description("Events applied to alerts (trigger or resolve)").register(meters);
   }
@@ -60,7 +73,16 @@ public final class AlertHandler implements EventHandler {
     applied.increment(run.size());
     if (incidents != null) {
       // Incidents follow the alerts' state; running this again after a crash changes nothing.
-      incidents.reconcile(List.copyOf(touched));
+      List<IncidentTx.AlertRow> nowResolved = incidents.reconcile(List.copyOf(touched));
+      // Only after the incident transaction has committed: expiring a silence writes on another
+      // connection, which on SQLite would wait for the write lock that transaction holds.
+      if (!nowResolved.isEmpty()) {
+        List<AlertLabels> labels = new ArrayList<>(nowResolved.size());
+        for (IncidentTx.AlertRow a : nowResolved) {
+          labels.add(new AlertLabels(a.service(), a.fingerprint(), a.labels()));
+        }
+        resolved.accept(labels);
+      }
     }
     run.clear();
     touched.clear();

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /** Alerts, keyed by (service, fingerprint). JDBC implementation in {@code store/}. */
 public interface AlertStore {
@@ -21,6 +22,13 @@ public interface AlertStore {
   Optional<Alert> find(String service, String fingerprint);
 
   List<Alert> list(AlertQuery query);
+
+  /**
+   * The firing alerts of every service whose labels pass {@code keep}, in no particular order: one
+   * read, for checking many alerts against inhibition rules or silences. Only the alerts that
+   * {@code keep} accepts are held in memory.
+   */
+  List<AlertLabels> firing(Predicate<Map<String, String>> keep);
 
   /**
    * The last event applied to each of these alerts (the event at its {@code lastSeq}): its payload

@@ -18,6 +18,7 @@ import dev.watchkeeper.event.GroupCommitter;
 import dev.watchkeeper.obs.LogEvent;
 import dev.watchkeeper.store.Database;
 import dev.watchkeeper.store.Dialect;
+import dev.watchkeeper.mute.Inhibitions;
 import dev.watchkeeper.mute.Silences;
 import dev.watchkeeper.store.JdbcAlertStore;
 import dev.watchkeeper.store.JdbcAuditLog;
@@ -78,26 +79,28 @@ public final class Application implements AutoCloseable {
       IncidentStore incidents = new JdbcIncidentStore(db, mapper);
       Silences silences = new Silences(new JdbcSilenceStore(db, mapper), new JdbcAuditLog(db),
           clock, () -> config.get().silences().maxDuration());
+      // Inhibition rules follow config reloads: read from the config in force at each batch.
+      Inhibitions inhibitions = new Inhibitions(() -> config.get().inhibitRules(), alerts::firing);
       // Grouping follows config reloads: read from the config in force at each alert.
       IncidentEngine incidentEngine = new IncidentEngine(incidents, clock,
           service -> config.get().service(service)
               .map(s -> new Grouping(s.grouping().by(), s.grouping().window(),
                   s.grouping().reopenWindow()))
               .orElse(Grouping.DEFAULT),
-          silences::snapshot,
+          silences::snapshot, inhibitions::snapshot,
           service -> config.get().service(service).map(WatchkeeperConfig.Service::lifecycle)
               .orElse(Lifecycle.DEFAULT),
           escalator(config));
       this.timers = new IncidentTimers(incidentEngine, incidents, clock, meters);
       this.processor =
-          new EventProcessor(store, List.of(new AlertHandler(alerts, incidentEngine, meters)),
-              meters);
+          new EventProcessor(store, List.of(new AlertHandler(alerts, incidentEngine, meters,
+              resolved -> silences.expireWhenResolved(resolved, alerts::firing))), meters);
       int writers = db.dialect() == Dialect.SQLITE ? 1 : c.storage().writers();
       this.committer = new GroupCommitter(store, writers, c.ingest().commitMaxEvents(), meters,
           processor::wake);
       this.http = new HttpServer(new HttpServer.Deps(config, mapper, committer, store, clock,
           meters, meters::scrape, db::ready, Version.get(), alerts,
-          silences,
+          silences, inhibitions,
           incidents, incidentEngine));
     } catch (RuntimeException e) {
       db.close();

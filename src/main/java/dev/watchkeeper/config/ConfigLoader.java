@@ -17,6 +17,10 @@ import dev.watchkeeper.config.WatchkeeperConfig.Server;
 import dev.watchkeeper.config.WatchkeeperConfig.Service;
 import dev.watchkeeper.config.WatchkeeperConfig.SilenceLimits;
 import dev.watchkeeper.config.WatchkeeperConfig.Storage;
+import dev.watchkeeper.mute.InhibitRule;
+import dev.watchkeeper.mute.Inhibitions;
+import dev.watchkeeper.mute.Matcher;
+import dev.watchkeeper.mute.MatcherParser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -145,8 +149,8 @@ public final class ConfigLoader {
 
   private static WatchkeeperConfig bind(JsonNode tree, Problems problems) {
     ConfigNode root = ConfigNode.root(tree, problems,
-        "server", "storage", "ingest", "logging", "api_tokens", "services", "silences", "users",
-        "teams", "escalation_policies");
+        "server", "storage", "ingest", "logging", "api_tokens", "services", "silences",
+        "inhibit_rules", "users", "teams", "escalation_policies");
     if (root == null) {
       return null;
     }
@@ -161,8 +165,61 @@ public final class ConfigLoader {
     WatchkeeperConfig.Oncall oncall = OncallConfigLoader.bind(root, problems);
     List<Service> services = services(root, OncallConfigLoader.policyIds(oncall), problems);
     SilenceLimits silences = silences(root.map("silences", "max_duration"), problems);
+    List<InhibitRule> inhibitRules = inhibitRules(root, problems);
     return new WatchkeeperConfig(server, storage, ingest, logging, tokens, services, silences,
-        oncall);
+        oncall, inhibitRules);
+  }
+
+  /** {@code inhibit_rules}: Alertmanager's syntax (source_matchers, target_matchers, equal). */
+  private static List<InhibitRule> inhibitRules(ConfigNode root, Problems problems) {
+    List<InhibitRule> rules = new ArrayList<>();
+    root.forEach("inhibit_rules", List.of("source_matchers", "target_matchers", "equal"), r -> {
+      List<Matcher> source = matchers(r, "source_matchers", problems);
+      List<Matcher> target = matchers(r, "target_matchers", problems);
+      List<String> equal = r.strings("equal");
+      for (int i = 0; i < equal.size(); i++) {
+        if (!LABEL_NAME.matcher(equal.get(i)).matches()) {
+          problems.error(r.path("equal") + "[" + i + "]", "must be a label name matching "
+              + LABEL_NAME.pattern() + ", got \"" + equal.get(i) + "\"");
+        }
+      }
+      rules.add(new InhibitRule(source, target, equal));
+    });
+    if (rules.size() > Inhibitions.MAX_RULES) {
+      problems.error(root.path("inhibit_rules"), "at most " + Inhibitions.MAX_RULES
+          + " rules, got " + rules.size());
+    }
+    return rules;
+  }
+
+  /** A non-empty list of matcher strings ({@code severity="critical"}), each parsed. */
+  private static List<Matcher> matchers(ConfigNode r, String key, Problems problems) {
+    if (r.isEmptyList(key)) {
+      problems.error(r.path(key), "at least one matcher is required, like \"severity=critical\"");
+      return List.of();
+    }
+    List<Matcher> out = new ArrayList<>();
+    List<String> texts = r.strings(key);
+    for (int i = 0; i < texts.size(); i++) {
+      String path = r.path(key) + "[" + i + "]";
+      String text = texts.get(i);
+      try {
+        List<Matcher> parsed = MatcherParser.parse(text);
+        if (parsed.isEmpty()) {
+          problems.error(path, "no matcher in \"" + text + "\"");
+        }
+        for (Matcher m : parsed) {
+          if (!LABEL_NAME.matcher(m.name()).matches()) {
+            problems.error(path, "invalid matcher \"" + text + "\": label name \"" + m.name()
+                + "\" must match " + LABEL_NAME.pattern());
+          }
+        }
+        out.addAll(parsed);
+      } catch (MatcherParser.BadMatcher e) {
+        problems.error(path, "invalid matcher \"" + text + "\": " + e.why());
+      }
+    }
+    return out;
   }
 
   private static SilenceLimits silences(ConfigNode n, Problems problems) {

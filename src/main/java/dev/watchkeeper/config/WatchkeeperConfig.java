@@ -4,6 +4,7 @@ import dev.watchkeeper.escalation.EscalationPolicy;
 import dev.watchkeeper.incident.Lifecycle;
 import dev.watchkeeper.people.Team;
 import dev.watchkeeper.people.User;
+import dev.watchkeeper.mute.InhibitRule;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -21,18 +22,22 @@ public record WatchkeeperConfig(
     List<ApiToken> apiTokens,
     List<Service> services,
     SilenceLimits silences,
-    Oncall oncall) {
+    Oncall oncall,
+    List<InhibitRule> inhibitRules) {
 
   public WatchkeeperConfig {
     apiTokens = List.copyOf(apiTokens);
     services = List.copyOf(services);
     silences = silences == null ? SilenceLimits.DEFAULT : silences;
     oncall = oncall == null ? Oncall.EMPTY : oncall;
+    inhibitRules = inhibitRules == null ? List.of() : List.copyOf(inhibitRules);
   }
 
+  /** Without people, escalation policies and {@code inhibit_rules}. */
   public WatchkeeperConfig(Server server, Storage storage, Ingest ingest, Logging logging,
       List<ApiToken> apiTokens, List<Service> services, SilenceLimits silences) {
-    this(server, storage, ingest, logging, apiTokens, services, silences, Oncall.EMPTY);
+    this(server, storage, ingest, logging, apiTokens, services, silences, Oncall.EMPTY,
+        List.of());
   }
 
   /** Without a {@code silences} section (its defaults). */
@@ -49,7 +54,7 @@ public record WatchkeeperConfig(
   public WatchkeeperConfig withPort(int port) {
     return new WatchkeeperConfig(
         new Server(server.host(), port, server.publicUrl(), server.shutdownGrace()),
-        storage, ingest, logging, apiTokens, services, silences, oncall);
+        storage, ingest, logging, apiTokens, services, silences, oncall, inhibitRules);
   }
 
   /** Returns a copy with the data directory replaced (CLI {@code --data}). */
@@ -58,7 +63,7 @@ public record WatchkeeperConfig(
         server,
         new Storage(storage.url(), storage.username(), storage.password(), dataDir,
             storage.poolSize(), storage.writers()),
-        ingest, logging, apiTokens, services, silences, oncall);
+        ingest, logging, apiTokens, services, silences, oncall, inhibitRules);
   }
 
   /** HTTP listener. */

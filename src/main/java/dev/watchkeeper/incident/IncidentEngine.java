@@ -16,11 +16,11 @@ import java.util.function.Supplier;
 
 /**
  * Incident lifecycle. Alerts drive it ({@link #reconcile}): a paging alert that fires and has no
- * open incident joins the open incident of its service and group (if opened within the grouping
- * window) or opens a new one; when every alert of an incident has resolved, the incident resolves
- * (actor {@code system}). Responders drive it through {@link #acknowledge}, {@link #resolve},
- * {@link #snooze}, {@link #reassign} and {@link #note}; each names its actor and lands on the
- * timeline.
+ * open incident, is not silenced and not inhibited, joins the open incident of its service and
+ * group (if opened within the grouping window) or opens a new one; when every alert of an
+ * incident has resolved, the incident resolves (actor {@code system}). Responders drive it
+ * through {@link #acknowledge}, {@link #resolve}, {@link #snooze}, {@link #reassign} and
+ * {@link #note}; each names its actor and lands on the timeline.
  *
  * <p>Reconciling looks at the alerts' current state, not at the events, so running it again over
  * the same alerts (after a crash, the processor hands the same events over again) changes nothing.
@@ -35,46 +35,59 @@ public final class IncidentEngine {
   private final Clock clock;
   private final Function<String, Grouping> grouping;
   private final Supplier<Function<Map<String, String>, List<String>>> silences;
+  private final Supplier<Function<Map<String, String>, List<String>>> inhibitions;
   private final Function<String, Lifecycle> lifecycle;
   private final Paging paging;
 
-  /** With the default lifecycle for every service (no timeouts, no flap damping). */
+  /** No inhibition, the default lifecycle, nobody paged (tests of grouping and silences). */
   public IncidentEngine(IncidentStore store, Clock clock, Function<String, Grouping> grouping,
       Supplier<Function<Map<String, String>, List<String>>> silences) {
-    this(store, clock, grouping, silences, service -> Lifecycle.DEFAULT);
+    this(store, clock, grouping, silences, () -> labels -> List.of());
+  }
+
+  /** The default lifecycle, nobody paged (tests of inhibition). */
+  public IncidentEngine(IncidentStore store, Clock clock, Function<String, Grouping> grouping,
+      Supplier<Function<Map<String, String>, List<String>>> silences,
+      Supplier<Function<Map<String, String>, List<String>>> inhibitions) {
+    this(store, clock, grouping, silences, inhibitions, service -> Lifecycle.DEFAULT,
+        Paging.NONE);
   }
 
   /**
    * @param grouping the grouping of each service
    * @param silences reads the active silences once and returns, for an alert's labels, the ids
    *     of those that mute it
+   * @param inhibitions returns, for an alert's labels, the fingerprints of the firing alerts that
+   *     inhibit it (by the inhibition rules in force); called once per batch and expected to read
+   *     the firing alerts only when some alert asked about is a possible target
    * @param lifecycle the lifecycle rules of each service (timeouts, flap damping)
    * @param paging pages people when an incident triggers and escalates it (the escalation engine)
    */
   public IncidentEngine(IncidentStore store, Clock clock, Function<String, Grouping> grouping,
       Supplier<Function<Map<String, String>, List<String>>> silences,
+      Supplier<Function<Map<String, String>, List<String>>> inhibitions,
       Function<String, Lifecycle> lifecycle, Paging paging) {
     this.store = store;
     this.clock = clock;
     this.grouping = grouping;
     this.silences = silences;
+    this.inhibitions = inhibitions;
     this.lifecycle = lifecycle;
     this.paging = paging;
-  }
-
-  /** Without paging: nobody is paged (tests of the lifecycle alone). */
-  public IncidentEngine(IncidentStore store, Clock clock, Function<String, Grouping> grouping,
-      Supplier<Function<Map<String, String>, List<String>>> silences,
-      Function<String, Lifecycle> lifecycle) {
-    this(store, clock, grouping, silences, lifecycle, Paging.NONE);
   }
 
   /** An alert touched by the events just applied. */
   public record AlertRef(String service, String fingerprint) {}
 
-  public void reconcile(List<AlertRef> touched) {
+  /**
+   * Brings the incidents in line with the touched alerts' current state.
+   *
+   * @return the touched alerts that are resolved now (for expire-when-resolved silences, which
+   *     the caller handles after this transaction); the same again when run again
+   */
+  public List<AlertRow> reconcile(List<AlertRef> touched) {
     Instant now = clock.instant();
-    store.inDerivedTransaction(tx -> {
+    return store.inDerivedTransaction(tx -> {
       // One read per service for all touched alerts, and each incident read once: this runs for
       // every batch of events, so round trips per alert would starve it under load.
       Map<String, List<String>> byService = new LinkedHashMap<>();
@@ -85,24 +98,42 @@ public final class IncidentEngine {
       byService.forEach((service, fps) -> tx.alerts(service, fps)
           .forEach(a -> rows.put(new AlertRef(a.service(), a.fingerprint()), a)));
       IncidentTx cached = new CachingTx(tx);
-      Function<Map<String, String>, List<String>>[] silencedBy = new Function[1];
+      // Silences and inhibitions are read once per batch, and only when an alert needs them.
+      Function<Map<String, String>, List<String>> silencedBy = once(silences);
+      Function<Map<String, String>, List<String>> inhibitedBy = once(inhibitions);
+      List<AlertRow> resolved = new ArrayList<>();
       for (AlertRef ref : touched) {
         AlertRow a = rows.get(ref);
         if (a != null) {
-          reconcile(cached, a, now, labels -> {
-            if (silencedBy[0] == null) {
-              silencedBy[0] = silences.get(); // read once per batch, only when needed
-            }
-            return silencedBy[0].apply(labels);
-          });
+          reconcile(cached, a, now, silencedBy, inhibitedBy);
+          if (!a.firing()) {
+            resolved.add(a);
+          }
         }
       }
-      return null;
+      return resolved;
     });
   }
 
+  /** A function got from {@code source} on its first use, then reused (not thread-safe). */
+  private static Function<Map<String, String>, List<String>> once(
+      Supplier<Function<Map<String, String>, List<String>>> source) {
+    return new Function<>() {
+      private Function<Map<String, String>, List<String>> got;
+
+      @Override
+      public List<String> apply(Map<String, String> labels) {
+        if (got == null) {
+          got = source.get();
+        }
+        return got.apply(labels);
+      }
+    };
+  }
+
   private void reconcile(IncidentTx tx, AlertRow a, Instant now,
-      Function<Map<String, String>, List<String>> silencedBy) {
+      Function<Map<String, String>, List<String>> silencedBy,
+      Function<Map<String, String>, List<String>> inhibitedBy) {
     String status = a.firing() ? "firing" : "resolved";
     boolean pages = a.firing() && a.severity() != Severity.INFO;
     Optional<Incident> current = a.incidentId() == null ? Optional.empty()
@@ -111,6 +142,14 @@ public final class IncidentEngine {
       // Silenced: recorded (the alert is stored and listed) but it does not page. A later event
       // for the alert after the silence ends opens the incident.
       tx.markNoted(a.id(), "silenced");
+      return;
+    }
+    if (pages && current.isEmpty() && !inhibitedBy.apply(a.labels()).isEmpty()) {
+      // Inhibited by a firing source alert: as for silences, recorded but no incident. Nothing
+      // re-checks it when the source resolves; its next firing event (Prometheus re-sends firing
+      // alerts every evaluation) opens the incident then. An alert that already has an open
+      // incident keeps it (Alertmanager would stop notifying; Watchkeeper does not un-page).
+      tx.markNoted(a.id(), "inhibited");
       return;
     }
     if (pages && current.isEmpty() && a.incidentId() != null) {

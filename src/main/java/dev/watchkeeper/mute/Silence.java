@@ -12,8 +12,9 @@ import java.util.Map;
  * exactly {@code endsAt}; here expiring sets {@code endsAt = now} and the silence is expired at once,
  * which with millisecond times is what a reader expects.)
  *
- * @param expireWhenResolved end the silence when the alert it was made for resolves (set by
- *     Watchkeeper's own UI/API later; always false through the Alertmanager API)
+ * @param expireWhenResolved end the silence when an alert it mutes resolves and no firing alert
+ *     matches it any more ({@link Silences#expireWhenResolved}); set through the Alertmanager
+ *     API's extra field {@code expireWhenResolved}
  */
 public record Silence(
     String id,

@@ -1,5 +1,6 @@
 package dev.watchkeeper.mute;
 
+import dev.watchkeeper.alert.AlertLabels;
 import dev.watchkeeper.audit.AuditLog;
 import dev.watchkeeper.event.Ids;
 import java.time.Clock;
@@ -9,8 +10,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -25,6 +27,9 @@ import java.util.function.Supplier;
  *       id is created. An expired silence is never updated in place.
  *   <li>Expiring an active silence sets its end to now; a pending one gets start = end = now.
  *       Expiring an expired one changes nothing.
+ *   <li>Watchkeeper's extension: an active silence made with {@code expireWhenResolved} expires
+ *       (actor {@code system}) when an alert it mutes resolves and no firing alert matches it any
+ *       more ({@link #expireWhenResolved}).
  * </ul>
  *
  * <p>Every create, in-place update and expiry writes an audit row. Thread-safe: changes are
@@ -36,6 +41,9 @@ public final class Silences {
   public static final Duration DEFAULT_MAX_DURATION = Duration.ofDays(7);
 
   static final String TARGET = "silence";
+
+  /** The actor of changes nobody asked for directly (expire-when-resolved). */
+  public static final String SYSTEM = "system";
 
   private final SilenceStore store;
   private final AuditLog audit;
@@ -113,7 +121,75 @@ public final class Silences {
       throw new ConcurrentChangeException(s.id());
     }
     audit.record(new AuditLog.Entry(now, actor, "silence.expire", TARGET, s.id(),
-        reason == null ? null : "{\"reason\":\"" + reason + "\"}"));
+        reason == null ? null : "{\"reason\":" + quote(reason) + "}"));
+    return expired;
+  }
+
+  /**
+   * Expire-when-resolved: told that these alerts have resolved, expires every active silence with
+   * {@code expireWhenResolved} that matches one of them, unless some firing alert (of any service)
+   * still matches it. A silence "mutes" an alert whenever it matches it while active, as in
+   * Alertmanager's {@code silencedBy}, whether or not the alert had paged before the silence.
+   *
+   * <p>Idempotent: called again with the same alerts (the event processor replays a batch after
+   * a crash), it finds those silences expired and does nothing. Reads the silences once, and the
+   * firing alerts once and only if some silence is a candidate.
+   *
+   * @param resolved alerts that are resolved now
+   * @param firing reads the firing alerts whose labels pass a filter ({@code AlertStore::firing})
+   * @return the silences expired now
+   */
+  public synchronized List<Silence> expireWhenResolved(List<AlertLabels> resolved,
+      Function<Predicate<Map<String, String>>, List<AlertLabels>> firing) {
+    if (resolved.isEmpty()) {
+      return List.of();
+    }
+    Instant now = now();
+    List<Silence> candidates = new ArrayList<>();
+    List<AlertLabels> cause = new ArrayList<>();
+    for (Silence s : store.activeAt(now)) {
+      if (s.expireWhenResolved() && s.state(now) == SilenceState.ACTIVE) {
+        for (AlertLabels a : resolved) {
+          if (s.matches(a.labels())) {
+            candidates.add(s);
+            cause.add(a);
+            break;
+          }
+        }
+      }
+    }
+    if (candidates.isEmpty()) {
+      return List.of();
+    }
+    List<AlertLabels> stillFiring = firing.apply(labels -> {
+      for (Silence s : candidates) {
+        if (s.matches(labels)) {
+          return true;
+        }
+      }
+      return false;
+    });
+    List<Silence> expired = new ArrayList<>();
+    for (int i = 0; i < candidates.size(); i++) {
+      Silence s = candidates.get(i);
+      if (stillFiring.stream().anyMatch(a -> s.matches(a.labels()))) {
+        continue;
+      }
+      AlertLabels a = cause.get(i);
+      String reason = "expire when resolved: alert " + a.fingerprint() + " of service "
+          + a.service() + " resolved and no firing alert matches the silence any more";
+      try {
+        expired.add(expire(s, now, SYSTEM, reason));
+      } catch (ConcurrentChangeException e) {
+        // Changed meanwhile (by a person, or by another node doing this same expiry): look again.
+        Optional<Silence> again = store.find(s.id());
+        if (again.isPresent() && again.get().expireWhenResolved()
+            && again.get().state(now) == SilenceState.ACTIVE
+            && again.get().matchers().equals(s.matchers())) {
+          expired.add(expire(again.get(), now, SYSTEM, reason));
+        }
+      }
+    }
     return expired;
   }
 
@@ -220,6 +296,9 @@ public final class Silences {
         .append(",\"endsAt\":").append(quote(s.endsAt().toString()))
         .append(",\"createdBy\":").append(quote(s.createdBy()))
         .append(",\"comment\":").append(quote(s.comment()));
+    if (s.expireWhenResolved()) {
+      b.append(",\"expireWhenResolved\":true");
+    }
     if (replaces != null) {
       b.append(",\"replaces\":").append(quote(replaces));
     }

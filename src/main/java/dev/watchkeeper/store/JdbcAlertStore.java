@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.watchkeeper.alert.Alert;
+import dev.watchkeeper.alert.AlertLabels;
 import dev.watchkeeper.alert.AlertQuery;
 import dev.watchkeeper.alert.AlertSignal;
 import dev.watchkeeper.alert.AlertStatus;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import javax.sql.DataSource;
 
 /** {@link AlertStore} on SQLite or PostgreSQL: one upsert per event, skipped when replayed. */
@@ -131,6 +133,31 @@ public final class JdbcAlertStore implements AlertStore {
     sql.append(" ORDER BY id DESC LIMIT ?");
     args.add((long) q.limit());
     return query(sql.toString(), args);
+  }
+
+  @Override
+  public List<AlertLabels> firing(Predicate<Map<String, String>> keep) {
+    // Uses the (status, id) index; labels are parsed row by row and dropped unless kept, so a
+    // large number of firing alerts costs time here but not memory.
+    String sql = "SELECT service, fingerprint, labels FROM alerts WHERE status = ?";
+    try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, AlertStatus.FIRING.wire());
+      List<AlertLabels> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String json = rs.getString(3);
+          Map<String, String> labels = json == null ? Map.of() : mapper.readValue(json, LABELS);
+          if (keep.test(labels)) {
+            out.add(new AlertLabels(rs.getString(1), rs.getString(2), labels));
+          }
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StoreException("reading the firing alerts failed", e);
+    } catch (JsonProcessingException e) {
+      throw new StoreException("stored alert labels are not valid JSON", e);
+    }
   }
 
   @Override

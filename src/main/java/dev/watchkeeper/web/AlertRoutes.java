@@ -6,21 +6,30 @@ import dev.watchkeeper.alert.AlertStatus;
 import dev.watchkeeper.alert.AlertStore;
 import dev.watchkeeper.config.WatchkeeperConfig.Role;
 import dev.watchkeeper.event.Severity;
+import dev.watchkeeper.mute.Inhibitions;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
-/** {@code GET /api/v1/alerts}: alerts newest first, with filters and a cursor. */
+/**
+ * {@code GET /api/v1/alerts}: alerts newest first, with filters and a cursor. A firing alert
+ * lists in {@code inhibited_by} the fingerprints of the firing alerts that inhibit it now (by the
+ * inhibition rules in force); empty otherwise.
+ */
 final class AlertRoutes {
   private final Auth auth;
   private final AlertStore alerts;
+  private final Inhibitions inhibitions;
 
-  AlertRoutes(Auth auth, AlertStore alerts) {
+  /** @param inhibitions null: nothing is inhibited */
+  AlertRoutes(Auth auth, AlertStore alerts, Inhibitions inhibitions) {
     this.auth = auth;
     this.alerts = alerts;
+    this.inhibitions = inhibitions;
   }
 
   void register(RoutesConfig routes) {
@@ -50,6 +59,9 @@ final class AlertRoutes {
         before, limit + 1));
     boolean more = found.size() > limit;
     List<Alert> page = more ? found.subList(0, limit) : found;
+    // Reads the firing alerts only if an alert of the page is a possible target of some rule.
+    Function<Map<String, String>, List<String>> inhibitedBy =
+        inhibitions == null ? labels -> List.of() : inhibitions.snapshot();
     List<Map<String, Object>> out = new ArrayList<>();
     for (Alert a : page) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -66,6 +78,8 @@ final class AlertRoutes {
       m.put("last_seen", a.lastSeen().toString());
       m.put("resolved_at", a.resolvedAt() == null ? null : a.resolvedAt().toString());
       m.put("event_count", a.eventCount());
+      m.put("inhibited_by", a.status() == AlertStatus.FIRING ? inhibitedBy.apply(a.labels())
+          : List.of());
       out.add(m);
     }
     Map<String, Object> body = new LinkedHashMap<>();

@@ -47,6 +47,7 @@ public final class HttpServer implements AutoCloseable {
       String version,
       dev.watchkeeper.alert.AlertStore alerts,
       dev.watchkeeper.mute.Silences silences,
+      dev.watchkeeper.mute.Inhibitions inhibitions,
       dev.watchkeeper.incident.IncidentStore incidents,
       dev.watchkeeper.incident.IncidentEngine incidentEngine) {}
 
@@ -81,7 +82,7 @@ public final class HttpServer implements AutoCloseable {
             d.silences()).register(cfg.routes);
       }
       new dev.watchkeeper.web.compat.PagerDutyRoutes(d, gate).register(cfg.routes);
-      new AlertRoutes(auth, d.alerts()).register(cfg.routes);
+      new AlertRoutes(auth, d.alerts(), d.inhibitions()).register(cfg.routes);
       new IncidentRoutes(auth, d.incidents(), d.incidentEngine(), d.mapper(), d.store())
           .register(cfg.routes);
       new dev.watchkeeper.web.compat.PrometheusAlertsRoutes(auth, gate, d.mapper(), d.clock())

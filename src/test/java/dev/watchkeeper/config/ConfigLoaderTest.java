@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.watchkeeper.config.WatchkeeperConfig.ApiToken;
 import dev.watchkeeper.config.WatchkeeperConfig.Role;
 import dev.watchkeeper.config.WatchkeeperConfig.Service;
+import dev.watchkeeper.mute.InhibitRule;
+import dev.watchkeeper.mute.Matcher;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,6 +43,9 @@ class ConfigLoaderTest {
     assertThat(config.storage().url()).isEmpty();
     assertThat(config.services()).extracting(Service::id).containsExactly("checkout", "payments-db");
     assertThat(config.apiTokens()).extracting(ApiToken::name).containsExactly("ci-bot", "alice");
+    assertThat(config.inhibitRules()).hasSize(2);
+    assertThat(config.inhibitRules().get(0).targetMatchers()).extracting(Matcher::toString)
+        .containsExactly("severity=~\"warning|info\"");
   }
 
   @Test
@@ -159,7 +164,7 @@ class ConfigLoaderTest {
   void unknownTopLevelKeyListsTheKnownOnes() {
     assertThat(errors("servics: []\n" + ONE_SERVICE, NO_ENV)).containsExactly(
         "servics: unknown key (known: server, storage, ingest, logging, api_tokens, services,"
-            + " silences, users, teams, escalation_policies)");
+            + " silences, inhibit_rules, users, teams, escalation_policies)");
   }
 
   @Test
@@ -401,6 +406,64 @@ class ConfigLoaderTest {
     assertThat(errors("silences: {max_duration: 0s, max: 1}\n" + ONE_SERVICE, NO_ENV))
         .containsExactly("silences.max: unknown key (known: max_duration)",
             "silences.max_duration: must be greater than 0");
+  }
+
+  // --- inhibit_rules ---
+
+  @Test
+  void inhibitRulesTakeAlertmanagersSyntax() {
+    WatchkeeperConfig config = valid("""
+        inhibit_rules:
+          - source_matchers: ['severity="critical"', 'alertname=~"Cluster(Down|Unreachable)"']
+            target_matchers: ['severity!~"critical|page"']
+            equal: [cluster, namespace]
+          - source_matchers: ["{alertname=NodeDown, env!=test}"]
+            target_matchers: [alertname=~Node.*]
+        """ + ONE_SERVICE, NO_ENV);
+
+    assertThat(config.inhibitRules()).hasSize(2);
+    InhibitRule first = config.inhibitRules().get(0);
+    assertThat(first.sourceMatchers()).extracting(Matcher::toString)
+        .containsExactly("severity=\"critical\"", "alertname=~\"Cluster(Down|Unreachable)\"");
+    assertThat(first.targetMatchers()).extracting(Matcher::toString)
+        .containsExactly("severity!~\"critical|page\"");
+    assertThat(first.equal()).containsExactly("cluster", "namespace");
+    InhibitRule second = config.inhibitRules().get(1);
+    assertThat(second.sourceMatchers()).extracting(Matcher::toString)
+        .containsExactly("alertname=\"NodeDown\"", "env!=\"test\"");
+    assertThat(second.equal()).isEmpty();
+    assertThat(valid(ONE_SERVICE, NO_ENV).inhibitRules()).isEmpty();
+  }
+
+  @Test
+  void badInhibitRulesReportEveryErrorWithItsPath() throws IOException {
+    String atLeastOne = "at least one matcher is required, like \"severity=critical\"";
+    assertThat(errors(resource("bad-inhibit-rules.yml"), NO_ENV)).containsExactly(
+        "inhibit_rules[0].source_matchers: " + atLeastOne,
+        "inhibit_rules[0].target_matchers: " + atLeastOne,
+        "inhibit_rules[1].source_matchers[0]: invalid matcher \"severity critical\": expected one"
+            + " of =, !=, =~, !~ after \"severity\"",
+        "inhibit_rules[1].source_matchers[1]: invalid matcher \"alertname=~\"(unclosed\"\":"
+            + " invalid regular expression \"(unclosed\": Unclosed group",
+        "inhibit_rules[1].target_matchers[0]: no matcher in \"{}\"",
+        "inhibit_rules[1].target_matchers[1]: invalid matcher \"1abc=x\": label name \"1abc\""
+            + " must match [a-zA-Z_][a-zA-Z0-9_]*",
+        "inhibit_rules[2].source_match: unknown key (known: source_matchers, target_matchers,"
+            + " equal)",
+        "inhibit_rules[2].source_matchers: expected a list of strings, got \"severity=critical\"",
+        "inhibit_rules[2].target_matchers[0]: expected a string, got 7",
+        "inhibit_rules[2].equal[1]: must be a label name matching [a-zA-Z_][a-zA-Z0-9_]*, got"
+            + " \"not-a-label\"",
+        "inhibit_rules[3]: expected a map, got \"severity=critical\"");
+  }
+
+  @Test
+  void moreThanAHundredInhibitRulesAreRejected() {
+    String rule = "  - {source_matchers: [severity=critical], target_matchers: [severity=info]}\n";
+    assertThat(valid("inhibit_rules:\n" + rule.repeat(100) + ONE_SERVICE, NO_ENV)
+        .inhibitRules()).hasSize(100);
+    assertThat(errors("inhibit_rules:\n" + rule.repeat(101) + ONE_SERVICE, NO_ENV))
+        .containsExactly("inhibit_rules: at most 100 rules, got 101");
   }
 
   // --- helpers ---

@@ -97,7 +97,7 @@ abstract class EscalationContract {
         target -> target.kind() == Target.Kind.TEAM ? TEAMS.get(target.id())
             : List.of(target.id()));
     engine = new IncidentEngine(incidents, clock, service -> Grouping.DEFAULT,
-        () -> labels -> List.of(),
+        () -> labels -> List.of(), () -> labels -> List.of(),
         service -> service.equals("classic")
             ? new Lifecycle(Duration.ofMinutes(10), Duration.ZERO, true, 0, Duration.ofMinutes(30))
             : Lifecycle.DEFAULT,

@@ -3,10 +3,14 @@ package dev.watchkeeper.incident;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.watchkeeper.alert.AlertHandler;
+import dev.watchkeeper.alert.AlertLabels;
 import dev.watchkeeper.config.WatchkeeperConfig.Storage;
 import dev.watchkeeper.event.Event;
 import dev.watchkeeper.event.Severity;
 import dev.watchkeeper.event.StoredEvent;
+import dev.watchkeeper.mute.InhibitRule;
+import dev.watchkeeper.mute.Inhibitions;
+import dev.watchkeeper.mute.MatcherParser;
 import dev.watchkeeper.store.Database;
 import dev.watchkeeper.store.JdbcAlertStore;
 import dev.watchkeeper.store.JdbcIncidentStore;
@@ -16,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -35,6 +40,12 @@ abstract class IncidentEngineContract {
   AlertHandler handler;
   Instant now = T0;
   boolean silenceActive;
+  JdbcAlertStore alerts;
+  Inhibitions inhibitions;
+  List<InhibitRule> inhibitRules = List.of(new InhibitRule(
+      MatcherParser.parse("severity=critical"), MatcherParser.parse("severity=warning"),
+      List.of("cluster")));
+  int firingReads;
   long seq;
 
   abstract Storage storage();
@@ -44,6 +55,12 @@ abstract class IncidentEngineContract {
     db = Database.open(storage(), null);
     db.migrate();
     incidents = new JdbcIncidentStore(db, Json.create());
+    alerts = new JdbcAlertStore(db, Json.create());
+    // The real inhibition code over the real alert store: critical inhibits warning, same cluster.
+    inhibitions = new Inhibitions(() -> inhibitRules, keep -> {
+      firingReads++;
+      return alerts.firing(keep);
+    });
     Clock clock = new Clock() {
       @Override
       public java.time.ZoneId getZone() {
@@ -66,9 +83,9 @@ abstract class IncidentEngineContract {
           case "reopen" -> new Grouping(List.of(), Duration.ofMinutes(5), Duration.ofMinutes(10));
           default -> Grouping.DEFAULT;
         },
-        () -> labels -> silenceActive && "db".equals(labels.get("job")) ? List.of("s1") : List.of());
-    handler = new AlertHandler(new JdbcAlertStore(db, Json.create()), engine,
-        new SimpleMeterRegistry());
+        () -> labels -> silenceActive && "db".equals(labels.get("job")) ? List.of("s1") : List.of(),
+        () -> inhibitions.snapshot());
+    handler = new AlertHandler(alerts, engine, new SimpleMeterRegistry());
   }
 
   @AfterEach
@@ -82,6 +99,18 @@ abstract class IncidentEngineContract {
     seq++;
     return new StoredEvent(seq, service, "r" + seq, now, new Event("e" + seq, "src", type, now,
         sev, key, "summary of " + key, job == null ? Map.of() : Map.of("job", job), null));
+  }
+
+  StoredEvent alert(String service, String type, Severity sev, Map<String, String> labels) {
+    seq++;
+    return new StoredEvent(seq, service, "r" + seq, now, new Event("e" + seq, "src", type, now,
+        sev, null, "summary " + labels, labels, null));
+  }
+
+  String notedStatus(String service, Map<String, String> labels) {
+    String fp = alerts.list(new dev.watchkeeper.alert.AlertQuery(service, null, null, null, 100))
+        .stream().filter(a -> a.labels().equals(labels)).findFirst().orElseThrow().fingerprint();
+    return incidents.inTransaction(tx -> tx.alert(service, fp)).orElseThrow().notedStatus();
   }
 
   List<Incident> all() {
@@ -243,5 +272,75 @@ abstract class IncidentEngineContract {
     now = now.plus(Duration.ofMinutes(20));
     handler.handle(List.of(event("reopen", "t", "a", Severity.ERROR, null)));
     assertThat(all()).hasSize(2);
+  }
+
+  @Test
+  void anInhibitedAlertOpensNoIncidentUntilItFiresAgainAfterItsSourceResolved() {
+    Map<String, String> critical = Map.of("severity", "critical", "cluster", "eu-1");
+    Map<String, String> warning = Map.of("severity", "warning", "cluster", "eu-1");
+    Map<String, String> otherCluster = Map.of("severity", "warning", "cluster", "us-1");
+    handler.handle(List.of(alert("db", "t", Severity.CRITICAL, critical)));
+    assertThat(all()).extracting(Incident::service).containsExactly("db");
+
+    // Another service, same cluster: inhibited; another cluster: pages.
+    handler.handle(List.of(alert("api", "t", Severity.WARNING, warning),
+        alert("api", "t", Severity.WARNING, otherCluster)));
+    assertThat(all()).hasSize(2);
+    assertThat(notedStatus("api", warning)).isEqualTo("inhibited");
+    assertThat(notedStatus("api", otherCluster)).isEqualTo("firing");
+
+    handler.handle(List.of(alert("db", "t.resolve", null, critical)));
+    assertThat(all()).hasSize(2); // resolving the source re-checks nothing
+    assertThat(notedStatus("api", warning)).isEqualTo("inhibited");
+    now = now.plus(Duration.ofMinutes(10)); // past the grouping window: its own incident
+    handler.handle(List.of(alert("api", "t", Severity.WARNING, warning)));
+
+    assertThat(all()).hasSize(3);
+    assertThat(all().get(0).service()).isEqualTo("api");
+    assertThat(all().get(0).title()).contains("warning");
+    assertThat(notedStatus("api", warning)).isEqualTo("firing");
+  }
+
+  @Test
+  void firingAlertsAreReadOncePerBatchAndNotAtAllWithoutPossibleTargets() {
+    handler.handle(List.of(alert("db", "t", Severity.CRITICAL, Map.of("severity", "critical"))));
+    assertThat(firingReads).isZero(); // a critical alert is no target of the rule
+
+    handler.handle(List.of(alert("a", "t", Severity.WARNING, Map.of("severity", "warning")),
+        alert("b", "t", Severity.WARNING, Map.of("severity", "warning"))));
+    assertThat(firingReads).isEqualTo(1);
+    assertThat(all()).hasSize(1); // both inhibited (no cluster on any of them: equal)
+  }
+
+  @Test
+  void anInhibitedAlertThatAlreadyHasAnOpenIncidentKeepsIt() {
+    Map<String, String> warning = Map.of("severity", "warning", "cluster", "eu-1");
+    handler.handle(List.of(alert("api", "t", Severity.WARNING, warning)));
+    handler.handle(List.of(alert("db", "t", Severity.CRITICAL,
+        Map.of("severity", "critical", "cluster", "eu-1"))));
+    handler.handle(List.of(alert("api", "t", Severity.WARNING, warning)));
+
+    assertThat(all()).extracting(Incident::state)
+        .containsExactly(IncidentState.TRIGGERED, IncidentState.TRIGGERED);
+  }
+
+  @Test
+  void resolvedAlertsAreHandedOnAfterTheirIncidentIsReconciledAndAgainOnReplay() {
+    List<List<AlertLabels>> handedOn = new ArrayList<>();
+    List<IncidentState> stateThen = new ArrayList<>();
+    AlertHandler withHook = new AlertHandler(alerts, engine, new SimpleMeterRegistry(), r -> {
+      handedOn.add(r);
+      stateThen.add(all().get(0).state()); // the incident transaction has committed
+    });
+    withHook.handle(List.of(event("svc", "t", "a", Severity.ERROR, "api")));
+    assertThat(handedOn).isEmpty();
+
+    List<StoredEvent> resolve = List.of(event("svc", "t.resolve", "a", null, null));
+    withHook.handle(resolve);
+    withHook.handle(resolve);
+
+    AlertLabels a = new AlertLabels("svc", "a", Map.of("job", "api"));
+    assertThat(handedOn).containsExactly(List.of(a), List.of(a));
+    assertThat(stateThen).containsExactly(IncidentState.RESOLVED, IncidentState.RESOLVED);
   }
 }

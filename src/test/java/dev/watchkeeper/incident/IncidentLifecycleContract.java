@@ -62,7 +62,7 @@ abstract class IncidentLifecycleContract {
       }
     };
     engine = new IncidentEngine(incidents, clock, service -> Grouping.DEFAULT,
-        () -> labels -> List.of(),
+        () -> labels -> List.of(), () -> labels -> List.of(),
         service -> switch (service) {
           case "timed" -> new Lifecycle(Duration.ofMinutes(30), Duration.ofHours(4), true, 0,
               Duration.ofMinutes(30));
@@ -71,7 +71,7 @@ abstract class IncidentLifecycleContract {
           case "flappy" -> new Lifecycle(Duration.ZERO, Duration.ZERO, true, 2,
               Duration.ofMinutes(30));
           default -> Lifecycle.DEFAULT;
-        });
+        }, Paging.NONE);
     handler = new AlertHandler(new JdbcAlertStore(db, Json.create()), engine,
         new SimpleMeterRegistry());
   }

@@ -2,6 +2,7 @@ package dev.watchkeeper.mute;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.watchkeeper.alert.AlertLabels;
 import dev.watchkeeper.audit.AuditLog;
 import dev.watchkeeper.config.WatchkeeperConfig.Storage;
 import dev.watchkeeper.store.Database;
@@ -11,8 +12,11 @@ import dev.watchkeeper.web.Json;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -202,5 +206,86 @@ class SilencesTest {
         .containsExactly(activeSoon.id());
     // The filter compares matchers, not labels: job=~"api" is not job="api".
     assertThat(silences.list(List.of(Matcher.of("job", "api", true, true)))).isEmpty();
+  }
+
+  // --- expire when resolved ---
+
+  /** The alerts firing now, as the alert store would return them; counts the reads. */
+  final List<AlertLabels> firing = new ArrayList<>();
+  int firingReads;
+  final Function<Predicate<Map<String, String>>, List<AlertLabels>> firingAlerts = keep -> {
+    firingReads++;
+    return firing.stream().filter(a -> keep.test(a.labels())).toList();
+  };
+
+  Silence createExpiringWhenResolved(List<Matcher> matchers) {
+    SilenceResult r = silences.save(new SilenceRequest(null, matchers, null,
+        T0.plus(Duration.ofHours(2)), "alice", "deploying api", true), "alice-token");
+    return ((SilenceResult.Saved) r).silence();
+  }
+
+  static AlertLabels alert(String fingerprint, Map<String, String> labels) {
+    return new AlertLabels("payments", fingerprint, labels);
+  }
+
+  @Test
+  void expireWhenResolvedEndsTheSilenceWhenTheLastAlertItMatchesResolves() {
+    Silence s = createExpiringWhenResolved(List.of(JOB_API));
+    firing.add(alert("fp:2", Map.of("job", "api", "instance", "2")));
+    clock.advance(Duration.ofMinutes(5));
+
+    assertThat(silences.expireWhenResolved(
+        List.of(alert("fp:1", Map.of("job", "api", "instance", "1"))), firingAlerts)).isEmpty();
+    assertThat(stateOf(s.id())).isEqualTo(SilenceState.ACTIVE);
+
+    firing.clear();
+    clock.advance(Duration.ofMinutes(5));
+    List<Silence> expired = silences.expireWhenResolved(
+        List.of(alert("fp:2", Map.of("job", "api", "instance", "2"))), firingAlerts);
+
+    assertThat(expired).extracting(Silence::id).containsExactly(s.id());
+    assertThat(silences.get(s.id()).orElseThrow().endsAt()).isEqualTo(T0.plusSeconds(600));
+    assertThat(stateOf(s.id())).isEqualTo(SilenceState.EXPIRED);
+    AuditLog.Entry last = audit.forTarget("silence", s.id()).get(1);
+    assertThat(last.actor()).isEqualTo("system");
+    assertThat(last.action()).isEqualTo("silence.expire");
+    assertThat(last.detailsJson()).isEqualTo("{\"reason\":\"expire when resolved: alert fp:2 of"
+        + " service payments resolved and no firing alert matches the silence any more\"}");
+    assertThat(audit.forTarget("silence", s.id()).get(0).detailsJson())
+        .contains("\"expireWhenResolved\":true");
+
+    // Replayed after a crash: nothing more happens.
+    assertThat(silences.expireWhenResolved(
+        List.of(alert("fp:2", Map.of("job", "api", "instance", "2"))), firingAlerts)).isEmpty();
+    assertThat(audit.forTarget("silence", s.id())).hasSize(2);
+  }
+
+  @Test
+  void onlyActiveSilencesMadeToExpireWhenResolvedAndMatchingTheAlertExpire() {
+    Silence plain = create(List.of(JOB_API), null, T0.plus(Duration.ofHours(1)));
+    Silence other = createExpiringWhenResolved(List.of(Matcher.equal("job", "db")));
+    SilenceResult r = silences.save(new SilenceRequest(null, List.of(JOB_API),
+        T0.plus(Duration.ofMinutes(30)), T0.plus(Duration.ofHours(1)), "alice", "later", true),
+        "alice-token");
+    Silence pending = ((SilenceResult.Saved) r).silence();
+
+    assertThat(silences.expireWhenResolved(List.of(alert("fp:1", Map.of("job", "api"))),
+        firingAlerts)).isEmpty();
+
+    assertThat(stateOf(plain.id())).isEqualTo(SilenceState.ACTIVE);
+    assertThat(stateOf(other.id())).isEqualTo(SilenceState.ACTIVE);
+    assertThat(stateOf(pending.id())).isEqualTo(SilenceState.PENDING);
+    assertThat(firingReads).isZero(); // no candidate: the firing alerts were not read
+  }
+
+  @Test
+  void aFiringAlertOfAnotherServiceMatchingTheSilenceKeepsIt() {
+    Silence s = createExpiringWhenResolved(List.of(JOB_API));
+    firing.add(new AlertLabels("checkout", "fp:9", Map.of("job", "api")));
+
+    assertThat(silences.expireWhenResolved(List.of(alert("fp:1", Map.of("job", "api"))),
+        firingAlerts)).isEmpty();
+    assertThat(stateOf(s.id())).isEqualTo(SilenceState.ACTIVE);
+    assertThat(firingReads).isEqualTo(1);
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.watchkeeper.alert.Alert;
 import dev.watchkeeper.alert.AlertHandler;
+import dev.watchkeeper.alert.AlertLabels;
 import dev.watchkeeper.alert.AlertQuery;
 import dev.watchkeeper.alert.AlertStatus;
 import dev.watchkeeper.config.WatchkeeperConfig.Storage;
@@ -130,5 +131,29 @@ abstract class AlertStoreContract {
         .extracting(Alert::service).containsExactly("a");
     assertThat(store.list(new AlertQuery(null, null, Severity.WARNING, null, 10)))
         .extracting(Alert::service).containsExactly("b");
+  }
+
+  @Test
+  void firingReadsTheFiringAlertsOfEveryServiceWhoseLabelsPassTheFilter() {
+    handler.handle(List.of(
+        event("a", "t", null, Severity.CRITICAL, Map.of("severity", "critical", "cluster", "eu"), 0),
+        event("b", "t", null, Severity.CRITICAL, Map.of("severity", "critical", "cluster", "us"), 0),
+        event("b", "t", null, Severity.WARNING, Map.of("severity", "warning", "cluster", "eu"), 0),
+        event("b", "t", "gone", Severity.CRITICAL, Map.of("severity", "critical"), 0),
+        event("b", "t.resolve", "gone", null, Map.of(), 1),
+        event("c", "t", "no-labels", Severity.ERROR, Map.of(), 0)));
+
+    List<AlertLabels> critical = store.firing(l -> "critical".equals(l.get("severity")));
+
+    assertThat(critical).extracting(AlertLabels::service).containsExactlyInAnyOrder("a", "b");
+    AlertLabels eu = critical.stream().filter(x -> x.service().equals("a")).findFirst()
+        .orElseThrow();
+    assertThat(eu.labels()).isEqualTo(Map.of("severity", "critical", "cluster", "eu"));
+    assertThat(eu.fingerprint()).isEqualTo(store.find("a", eu.fingerprint()).orElseThrow()
+        .fingerprint());
+    assertThat(store.firing(l -> true)).extracting(AlertLabels::service)
+        .containsExactlyInAnyOrder("a", "b", "b", "c"); // not the resolved one
+    assertThat(store.firing(l -> true)).filteredOn(x -> x.service().equals("c"))
+        .extracting(AlertLabels::labels).containsExactly(Map.of());
   }
 }

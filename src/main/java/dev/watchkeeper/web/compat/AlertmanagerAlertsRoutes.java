@@ -4,10 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.watchkeeper.alert.Alert;
+import dev.watchkeeper.alert.AlertLabels;
 import dev.watchkeeper.alert.AlertQuery;
 import dev.watchkeeper.alert.AlertStatus;
 import dev.watchkeeper.alert.AlertStore;
 import dev.watchkeeper.config.WatchkeeperConfig.Role;
+import dev.watchkeeper.mute.Inhibitions;
 import dev.watchkeeper.mute.Matcher;
 import dev.watchkeeper.mute.Silences;
 import dev.watchkeeper.web.HttpServer;
@@ -26,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * The alert-reading endpoints of the Alertmanager API v2, with Alertmanager 0.25's JSON shapes, so
@@ -37,7 +40,9 @@ import java.util.TreeMap;
  * <p>Only firing alerts are listed: Alertmanager lists active alerts, and resolved ones disappear
  * from its API. Every alert has the one receiver {@code watchkeeper}; alerts are grouped by
  * service. An alert muted by an active silence is {@code suppressed} with the silence ids in
- * {@code silencedBy}; Watchkeeper has no inhibition, so {@code inhibitedBy} is always empty.
+ * {@code silencedBy}; an alert inhibited by the config's {@code inhibit_rules} is
+ * {@code suppressed} with the fingerprints of the firing source alerts in {@code inhibitedBy}
+ * (computed from the alerts firing now, like Alertmanager's view at the time of the request).
  *
  * <p>Authentication as for the silence endpoints: a viewer (or higher) API token as a bearer token
  * or as the Basic auth password. Errors are Alertmanager-style JSON strings.
@@ -61,6 +66,7 @@ public final class AlertmanagerAlertsRoutes {
   private final ObjectMapper mapper;
   private final AlertStore alerts;
   private final Silences silences;
+  private final Inhibitions inhibitions;
   private final AlertmanagerStatusRoutes status;
 
   public AlertmanagerAlertsRoutes(HttpServer.Deps d) {
@@ -68,6 +74,7 @@ public final class AlertmanagerAlertsRoutes {
     this.mapper = d.mapper();
     this.alerts = d.alerts();
     this.silences = d.silences();
+    this.inhibitions = d.inhibitions();
     this.status = new AlertmanagerStatusRoutes(auth, d.mapper(), d.version(), d.clock().instant());
   }
 
@@ -121,15 +128,17 @@ public final class AlertmanagerAlertsRoutes {
 
   /**
    * The firing alerts that pass the request's filters, sorted by fingerprint like Alertmanager.
-   * Query parameters: {@code active}, {@code silenced}, {@code inhibited}, {@code unprocessed}
-   * (booleans, default true; {@code unprocessed} is accepted and, as in Alertmanager 0.25, does
-   * not filter), {@code filter} (matchers, repeatable, all must match), {@code receiver}
-   * (accepted and ignored: every alert goes to the one receiver).
+   * Query parameters, as in Alertmanager ({@code alertFilter} in api/v2): {@code active}
+   * (false hides alerts that are neither silenced nor inhibited), {@code silenced} (false hides
+   * silenced ones), {@code inhibited} (false hides inhibited ones), {@code unprocessed} (booleans,
+   * default true; {@code unprocessed} is accepted and, as in Alertmanager 0.25, does not filter),
+   * {@code filter} (matchers, repeatable, all must match), {@code receiver} (accepted and ignored:
+   * every alert goes to the one receiver).
    */
   private List<Listed> select(Context ctx) {
     boolean active = bool(ctx, "active");
     boolean silenced = bool(ctx, "silenced");
-    bool(ctx, "inhibited"); // validated; nothing is inhibited, so it filters nothing out
+    boolean inhibited = bool(ctx, "inhibited");
     bool(ctx, "unprocessed");
     List<Matcher> filter = new ArrayList<>();
     for (String f : ctx.queryParams("filter")) {
@@ -137,17 +146,26 @@ public final class AlertmanagerAlertsRoutes {
     }
     List<Alert> firing = firing();
     Map<Long, AlertStore.LastEvent> last = alerts.lastEvents(firing);
+    // Every firing alert may be a source, whatever the filters: no second read needed.
+    Function<Map<String, String>, List<String>> inhibitors = inhibitions == null
+        ? labels -> List.of()
+        : inhibitions.over(firing.stream()
+            .map(a -> new AlertLabels(a.service(), a.fingerprint(), a.labels())).toList());
+    Function<Map<String, String>, List<String>> silencers = silences == null
+        ? labels -> List.of() : silences.snapshot();
     List<Listed> out = new ArrayList<>();
     for (Alert a : firing) {
       if (!matches(filter, a.labels())) {
         continue;
       }
-      List<String> silencedBy = silences == null ? List.of() : silences.isSilenced(a.labels());
-      boolean suppressed = !silencedBy.isEmpty();
-      if ((!active && !suppressed) || (!silenced && suppressed)) {
+      List<String> silencedBy = silencers.apply(a.labels());
+      List<String> inhibitedBy = inhibitors.apply(a.labels());
+      boolean suppressed = !silencedBy.isEmpty() || !inhibitedBy.isEmpty();
+      if ((!active && !suppressed) || (!silenced && !silencedBy.isEmpty())
+          || (!inhibited && !inhibitedBy.isEmpty())) {
         continue;
       }
-      out.add(new Listed(a, render(a, last.get(a.lastSeq()), silencedBy)));
+      out.add(new Listed(a, render(a, last.get(a.lastSeq()), silencedBy, inhibitedBy)));
     }
     out.sort(Comparator.comparing((Listed l) -> l.alert().fingerprint())
         .thenComparing(l -> l.alert().service()));
@@ -188,7 +206,8 @@ public final class AlertmanagerAlertsRoutes {
   }
 
   /** A gettableAlert. */
-  private Map<String, Object> render(Alert a, AlertStore.LastEvent last, List<String> silencedBy) {
+  private Map<String, Object> render(Alert a, AlertStore.LastEvent last, List<String> silencedBy,
+      List<String> inhibitedBy) {
     JsonNode payload = payload(last);
     Instant updatedAt = last == null || last.receivedAt().isBefore(a.lastSeen())
         ? a.lastSeen() : last.receivedAt();
@@ -203,9 +222,9 @@ public final class AlertmanagerAlertsRoutes {
     m.put("receivers", List.of(Map.of("name", RECEIVER)));
     m.put("startsAt", TIME.format(a.firstSeen()));
     Map<String, Object> status = new LinkedHashMap<>();
-    status.put("inhibitedBy", List.of());
+    status.put("inhibitedBy", inhibitedBy);
     status.put("silencedBy", silencedBy);
-    status.put("state", silencedBy.isEmpty() ? "active" : "suppressed");
+    status.put("state", silencedBy.isEmpty() && inhibitedBy.isEmpty() ? "active" : "suppressed");
     m.put("status", status);
     m.put("updatedAt", TIME.format(updatedAt));
     JsonNode gen = payload == null ? null : payload.get("generatorURL");

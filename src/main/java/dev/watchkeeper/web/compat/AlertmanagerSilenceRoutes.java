@@ -30,6 +30,12 @@ import java.util.Map;
  * and status codes, so that amtool and other Alertmanager clients work against Watchkeeper:
  * {@code GET/POST /api/v2/silences}, {@code GET/DELETE /api/v2/silence/{silenceID}}.
  *
+ * <p>Watchkeeper's extension: a silence may carry {@code "expireWhenResolved": true} (optional,
+ * default false; it expires when an alert it mutes resolves and no firing alert matches it any
+ * more). GET returns the field on every silence; Alertmanager clients ignore it. An update that
+ * leaves the field out keeps the value of the silence it updates, so amtool or Grafana editing a
+ * silence does not drop it.
+ *
  * <p>Errors are answered like Alertmanager: the status and a JSON string as the body (not
  * Watchkeeper's error object), because that is what Alertmanager clients decode. Viewer tokens may
  * read; responder and admin tokens may create, update and expire.
@@ -38,6 +44,9 @@ public final class AlertmanagerSilenceRoutes {
   /** strfmt.DateTime's format, which Alertmanager writes. */
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+  /** The extension field (not in Alertmanager's API). */
+  static final String EXPIRE_WHEN_RESOLVED = "expireWhenResolved";
 
   private final AlertmanagerAuth auth;
   private final ObjectMapper mapper;
@@ -122,6 +131,13 @@ public final class AlertmanagerSilenceRoutes {
     if (!problems.isEmpty()) {
       throw invalid(problems);
     }
+    JsonNode ewr = body.get(EXPIRE_WHEN_RESOLVED);
+    if ((ewr == null || ewr.isNull()) && request.id() != null) {
+      // Left out by a client that does not know the extension: keep what the silence had.
+      boolean kept = silences.get(request.id()).map(Silence::expireWhenResolved).orElse(false);
+      request = new SilenceRequest(request.id(), request.matchers(), request.startsAt(),
+          request.endsAt(), request.createdBy(), request.comment(), kept);
+    }
     SilenceResult result = silences.save(request, token.name());
     if (result instanceof SilenceResult.Saved saved) {
       ctx.json(Map.of("silenceID", saved.silence().id()));
@@ -169,7 +185,8 @@ public final class AlertmanagerSilenceRoutes {
     Instant startsAt = time(b, "startsAt", problems);
     Instant endsAt = time(b, "endsAt", problems);
     return new SilenceRequest(id == null || id.isEmpty() ? null : id, matchers, startsAt, endsAt,
-        text(b, "createdBy", problems), text(b, "comment", problems), false);
+        text(b, "createdBy", problems), text(b, "comment", problems),
+        bool(b, EXPIRE_WHEN_RESOLVED, false, problems, ""));
   }
 
   private static String text(JsonNode n, String field, List<String> problems) {
@@ -235,6 +252,7 @@ public final class AlertmanagerSilenceRoutes {
     m.put("endsAt", TIME.format(s.endsAt()));
     m.put("createdBy", s.createdBy());
     m.put("comment", s.comment());
+    m.put(EXPIRE_WHEN_RESOLVED, s.expireWhenResolved());
     return m;
   }
 }

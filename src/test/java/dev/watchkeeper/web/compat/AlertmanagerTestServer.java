@@ -17,7 +17,8 @@ import java.util.Base64;
 /**
  * A real Watchkeeper on a random port over SQLite, with the API tokens {@code alice-admin-token}
  * (alice, admin), {@code carol-responder-token} (carol, responder) and {@code bob-viewer-token}
- * (bob, viewer), and {@code silences.max_duration: 7d}.
+ * (bob, viewer), {@code silences.max_duration: 7d}, and the service {@code payments} (key
+ * {@code payments-key-123}) grouping alerts by alertname and cluster.
  */
 final class AlertmanagerTestServer implements AutoCloseable {
   static final String ADMIN = "alice-admin-token";
@@ -28,6 +29,11 @@ final class AlertmanagerTestServer implements AutoCloseable {
   final HttpClient http = HttpClient.newHttpClient();
 
   AlertmanagerTestServer(Path dir) throws Exception {
+    this(dir, "");
+  }
+
+  /** @param extraYaml appended to the config: more top-level keys, like {@code inhibit_rules} */
+  AlertmanagerTestServer(Path dir, String extraYaml) throws Exception {
     Path file = dir.resolve("watchkeeper.yml");
     Files.writeString(file, """
         server: {host: 127.0.0.1, port: 0}
@@ -40,9 +46,10 @@ final class AlertmanagerTestServer implements AutoCloseable {
         services:
           - id: payments
             integration_keys: [{name: prometheus, key_sha256: %s}]
+            grouping: {by: [alertname, cluster]}
         """.formatted(dir.resolve("data"), Credentials.sha256(ADMIN),
         Credentials.sha256(RESPONDER), Credentials.sha256(VIEWER),
-        Credentials.sha256("payments-key-123")));
+        Credentials.sha256("payments-key-123")) + extraYaml);
     ConfigResult r = ConfigLoader.load(file);
     if (!(r instanceof ConfigResult.Valid v)) {
       throw new IllegalStateException("test config invalid: " + r);
