@@ -48,7 +48,8 @@ public final class HttpServer implements AutoCloseable {
       dev.watchkeeper.alert.AlertStore alerts,
       dev.watchkeeper.mute.Silences silences,
       dev.watchkeeper.incident.IncidentStore incidents,
-      dev.watchkeeper.incident.IncidentEngine incidentEngine) {}
+      dev.watchkeeper.incident.IncidentEngine incidentEngine,
+      Supplier<dev.watchkeeper.alert.LabelRoutes> labelRoutes) {}
 
   public HttpServer(Deps d) {
     Auth auth = new Auth(d.config());
