@@ -54,7 +54,8 @@ public final class HttpServer implements AutoCloseable {
   public HttpServer(Deps d) {
     Auth auth = new Auth(d.config());
     IngestGate gate = new IngestGate(d.config(), d.committer(), d.clock(), d.meters());
-    EventRoutes events = new EventRoutes(d.config(), auth, d.mapper(), gate, d.store(), d.clock());
+    EventRoutes events = new EventRoutes(d.config(), auth, d.mapper(), gate, d.store(), d.clock(),
+        new RequestResults(d.store(), d.alerts(), d.incidents(), d.labelRoutes()));
     AdminRoutes admin = new AdminRoutes(d.config(), auth, d.mapper());
     var server = d.config().get().server();
     this.app = Javalin.create(cfg -> {

@@ -10,6 +10,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -132,5 +134,77 @@ class LabelRoutesApiTest {
     assertThat(get("/api/v1/alerts?service=gateway").get("alerts"))
         .as("the resolve must not leave a stray alert in the key's service").isEmpty();
     assertThat(incidents("gateway")).isEmpty();
+  }
+
+  @Test
+  void requestEndpointNamesTheAlertAndIncidentEachEventLandedIn() throws Exception {
+    HttpResponse<String> r = server.post("/api/v1/events", GATEWAY_KEY, """
+        [{"source":"pg-1","type":"replication.lag","severity":"critical","dedup_key":"pg-1/lag",
+          "summary":"Replication lag on pg-1","labels":{"team":"db"}},
+         {"source":"pg-1","type":"vacuum.done","severity":"info","dedup_key":"pg-1/vacuum",
+          "labels":{"team":"db"}},
+         {"source":"web-1","type":"http.5xx","severity":"error","dedup_key":"web-1/5xx"},
+         {"source":"ci","type":"change","summary":"deployed pg 16.4"},
+         {"source":"web-2","type":"http.5xx.resolved","dedup_key":"web-2/5xx"}]""");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+    JsonNode accepted = JSON.readTree(r.body());
+    String requestId = accepted.get("request_id").asText();
+
+    JsonNode[] status = new JsonNode[1];
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      status[0] = get("/api/v1/requests/" + requestId);
+      assertThat(status[0].get("state").asText()).isEqualTo("processed");
+    });
+    long dbIncident = incidents("db").get(0).get("id").asLong();
+    long gatewayIncident = incidents("gateway").get(0).get("id").asLong();
+    JsonNode results = status[0].get("results");
+    assertThat(status[0].get("results_truncated").asBoolean()).isFalse();
+    assertThat(results).hasSize(5);
+    List<String> ids = new ArrayList<>();
+    accepted.get("event_ids").forEach(id -> ids.add(id.asText()));
+    assertThat(results.findValuesAsText("event_id")).containsExactlyElementsOf(ids);
+    assertThat(results.findValuesAsText("effect"))
+        .containsExactly("trigger", "trigger", "trigger", "none", "resolve");
+
+    JsonNode lag = results.get(0);
+    assertThat(lag.get("alert").get("service").asText()).isEqualTo("db");
+    assertThat(lag.get("alert").get("fingerprint").asText()).isEqualTo("pg-1/lag");
+    assertThat(lag.get("alert").get("routed_from").asText()).isEqualTo("gateway");
+    assertThat(lag.get("incident_id").asLong()).isEqualTo(dbIncident);
+    // informational: an alert, but no incident
+    assertThat(results.get(1).get("alert").get("service").asText()).isEqualTo("db");
+    assertThat(absent(results.get(1), "incident_id")).isTrue();
+    JsonNode web = results.get(2);
+    assertThat(web.get("alert").get("service").asText()).isEqualTo("gateway");
+    assertThat(absent(web.get("alert"), "routed_from")).isTrue();
+    assertThat(web.get("incident_id").asLong()).isEqualTo(gatewayIncident);
+    // a change event is no alert; a resolve of an alert that never fired opens no incident
+    assertThat(absent(results.get(3), "alert")).isTrue();
+    assertThat(absent(results.get(3), "incident_id")).isTrue();
+    assertThat(results.get(4).get("alert").get("service").asText()).isEqualTo("gateway");
+    assertThat(absent(results.get(4), "incident_id")).isTrue();
+  }
+
+  @Test
+  void requestEndpointFollowsAResolveByDedupKeyToTheRoutedIncident() throws Exception {
+    server.post("/api/v1/events", GATEWAY_KEY, """
+        {"source":"pg-1","type":"disk.full","severity":"error","dedup_key":"pg-1/disk",
+         "labels":{"team":"db"}}""");
+    await().atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(incidents("db")).hasSize(1));
+    long id = incidents("db").get(0).get("id").asLong();
+
+    HttpResponse<String> r = server.post("/api/v1/events", GATEWAY_KEY,
+        "{\"source\":\"pg-1\",\"type\":\"disk.full.resolved\",\"dedup_key\":\"pg-1/disk\"}");
+    String requestId = JSON.readTree(r.body()).get("request_id").asText();
+
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      JsonNode status = get("/api/v1/requests/" + requestId);
+      assertThat(status.get("state").asText()).isEqualTo("processed");
+      JsonNode result = status.get("results").get(0);
+      assertThat(result.get("alert").get("service").asText()).isEqualTo("db");
+      assertThat(result.get("incident_id").asLong()).isEqualTo(id);
+    });
+    assertThat(get("/api/v1/incidents/" + id).get("state").asText()).isEqualTo("resolved");
   }
 }
