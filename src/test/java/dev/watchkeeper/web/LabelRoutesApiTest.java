@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -206,5 +207,27 @@ class LabelRoutesApiTest {
       assertThat(result.get("incident_id").asLong()).isEqualTo(id);
     });
     assertThat(get("/api/v1/incidents/" + id).get("state").asText()).isEqualTo("resolved");
+  }
+
+  @Test
+  void aReloadedRouteAppliesToTheNextEventsAndRoutedAlertsStayWhereTheyAre() throws Exception {
+    String event = """
+        {"source":"pg-1","type":"disk.full","severity":"warning","dedup_key":"%s",
+         "labels":{"team":"db"}}""";
+    server.post("/api/v1/events", GATEWAY_KEY, event.formatted("before"));
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(get("/api/v1/alerts?service=db").get("alerts")).hasSize(1));
+
+    Files.writeString(server.configFile, Files
+        .readString(server.configFile).replace("match: {team: db}", "match: {team: storage}"));
+    assertThat(server.post("/api/v1/admin/reload", TestServer.ADMIN, "").statusCode())
+        .isEqualTo(200);
+    server.post("/api/v1/events", GATEWAY_KEY, event.formatted("after"));
+
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(get("/api/v1/alerts?service=gateway").get("alerts").findValuesAsText(
+            "fingerprint")).containsExactly("after"));
+    assertThat(get("/api/v1/alerts?service=db").get("alerts").findValuesAsText("fingerprint"))
+        .containsExactly("before");
   }
 }
