@@ -2,36 +2,57 @@ package dev.watchkeeper.alert;
 
 import dev.watchkeeper.event.EventHandler;
 import dev.watchkeeper.event.StoredEvent;
+import dev.watchkeeper.incident.IncidentEngine;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import dev.watchkeeper.incident.IncidentEngine;
 import dev.watchkeeper.incident.IncidentTx;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
-import java.util.Set;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
-/** Turns the event log into alerts: dedup by identity, trigger and resolve. */
+/**
+ * Turns the event log into alerts: dedup by identity, trigger and resolve. Each event's alert
+ * belongs to the service {@link AlertPlacement} decides: its key's, or where a label route of
+ * that service takes it.
+ */
 public final class AlertHandler implements EventHandler {
   private final AlertStore store;
   private final IncidentEngine incidents;
+  private final Supplier<LabelRoutes> routes;
   private final Consumer<List<AlertLabels>> resolved;
   private final Counter applied;
 
-  /** @param incidents the incident engine, or null to keep alerts only (tests) */
+  /** Without label routes: every alert belongs to its key's service. */
   public AlertHandler(AlertStore store, IncidentEngine incidents, MeterRegistry meters) {
-    this(store, incidents, meters, alerts -> {});
+    this(store, incidents, () -> LabelRoutes.NONE, meters, alerts -> {});
+  }
+
+  /** Label routes, no hook for resolved alerts (tests). */
+  public AlertHandler(AlertStore store, IncidentEngine incidents, Supplier<LabelRoutes> routes,
+      MeterRegistry meters) {
+    this(store, incidents, routes, meters, alerts -> {});
+  }
+
+  /** No label routes, a hook for resolved alerts (tests). */
+  public AlertHandler(AlertStore store, IncidentEngine incidents, MeterRegistry meters,
+      Consumer<List<AlertLabels>> resolved) {
+    this(store, incidents, () -> LabelRoutes.NONE, meters, resolved);
   }
 
   /**
+   * @param incidents the incident engine, or null to keep alerts only (tests)
+   * @param routes the label routes in force, read once per batch (follows config reloads)
    * @param resolved told, after each run's incidents are reconciled, which of the run's alerts
    *     are resolved now (expire-when-resolved silences); again if a batch is replayed
    */
-  public AlertHandler(AlertStore store, IncidentEngine incidents, MeterRegistry meters,
-      Consumer<List<AlertLabels>> resolved) {
+  public AlertHandler(AlertStore store, IncidentEngine incidents, Supplier<LabelRoutes> routes,
+      MeterRegistry meters, Consumer<List<AlertLabels>> resolved) {
     this.store = store;
     this.incidents = incidents;
+    this.routes = routes;
     this.resolved = resolved;
     this.applied = Counter.builder("watchkeeper.alerts.events.applied")
         .description("Events applied to alerts (trigger or resolve)").register(meters);
@@ -47,19 +68,19 @@ public final class AlertHandler implements EventHandler {
   public void handle(List<StoredEvent> events) {
     List<AlertStore.Change> run = new ArrayList<>();
     Set<IncidentEngine.AlertRef> touched = new LinkedHashSet<>();
-    for (StoredEvent se : events) {
-      AlertSignal signal = AlertSignal.of(se);
-      String fp = Fingerprint.of(se.event());
-      IncidentEngine.AlertRef ref = new IncidentEngine.AlertRef(se.service(), fp);
-      if (signal == AlertSignal.TRIGGER || signal == AlertSignal.RESOLVE) {
+    for (AlertPlacement.Placed p
+        : AlertPlacement.forProcessing(events, routes.get(), store::states)) {
+      IncidentEngine.AlertRef ref = new IncidentEngine.AlertRef(p.service(), p.fingerprint());
+      if (p.signal() == AlertSignal.TRIGGER || p.signal() == AlertSignal.RESOLVE) {
         if (touched.contains(ref)) {
           flush(run, touched);
         }
-        run.add(new AlertStore.Change(se, fp, signal));
+        run.add(new AlertStore.Change(p.event(), p.service(), p.fingerprint(), p.signal()));
         touched.add(ref);
-      } else if (signal == AlertSignal.ACKNOWLEDGE && incidents != null) {
+      } else if (p.signal() == AlertSignal.ACKNOWLEDGE && incidents != null) {
         flush(run, touched);
-        incidents.acknowledgeAlert(se.service(), fp, "source:" + se.service());
+        // The actor names the sender's service: its key is what asked for the acknowledgement.
+        incidents.acknowledgeAlert(p.service(), p.fingerprint(), "source:" + p.event().service());
       }
     }
     flush(run, touched);

@@ -2,6 +2,8 @@ package dev.watchkeeper.alert;
 
 import dev.watchkeeper.event.StoredEvent;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,6 +22,20 @@ public interface AlertStore {
   void apply(List<Change> changes);
 
   Optional<Alert> find(String service, String fingerprint);
+
+  /**
+   * The status and last applied event of each of one service's alerts with these fingerprints;
+   * fingerprints without an alert are absent. A plain read ({@link AlertPlacement.Lookup}).
+   */
+  default Map<String, AlertPlacement.AlertState> states(String service,
+      Collection<String> fingerprints) {
+    Map<String, AlertPlacement.AlertState> out = new HashMap<>();
+    for (String fp : fingerprints) {
+      find(service, fp).ifPresent(a ->
+          out.put(fp, new AlertPlacement.AlertState(a.status(), a.lastSeq())));
+    }
+    return out;
+  }
 
   List<Alert> list(AlertQuery query);
 
@@ -42,6 +58,15 @@ public interface AlertStore {
   /** What {@link #lastEvents} tells about one event: its payload (JSON text, or null). */
   record LastEvent(String payloadJson, Instant receivedAt) {}
 
-  /** One event's effect on one alert. */
-  record Change(StoredEvent event, String fingerprint, AlertSignal signal) {}
+  /**
+   * One event's effect on one alert.
+   *
+   * @param service the alert's service: the event's own (its key's), or where a label route took it
+   */
+  record Change(StoredEvent event, String service, String fingerprint, AlertSignal signal) {
+    /** An event that stays with its key's service. */
+    public Change(StoredEvent event, String fingerprint, AlertSignal signal) {
+      this(event, event.service(), fingerprint, signal);
+    }
+  }
 }

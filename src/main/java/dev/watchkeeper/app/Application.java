@@ -3,6 +3,7 @@ package dev.watchkeeper.app;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.watchkeeper.alert.AlertHandler;
 import dev.watchkeeper.alert.AlertStore;
+import dev.watchkeeper.alert.LabelRoutes;
 import dev.watchkeeper.config.LiveConfig;
 import dev.watchkeeper.incident.Grouping;
 import dev.watchkeeper.escalation.Escalator;
@@ -36,8 +37,14 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,16 +99,17 @@ public final class Application implements AutoCloseable {
               .orElse(Lifecycle.DEFAULT),
           escalator(config));
       this.timers = new IncidentTimers(incidentEngine, incidents, clock, meters);
-      this.processor =
-          new EventProcessor(store, List.of(new AlertHandler(alerts, incidentEngine, meters,
-              resolved -> silences.expireWhenResolved(resolved, alerts::firing))), meters);
+      Supplier<LabelRoutes> labelRoutes = labelRoutes(config);
+      this.processor = new EventProcessor(store, List.of(new AlertHandler(alerts, incidentEngine,
+          labelRoutes, meters, resolved -> silences.expireWhenResolved(resolved, alerts::firing))),
+          meters);
       int writers = db.dialect() == Dialect.SQLITE ? 1 : c.storage().writers();
       this.committer = new GroupCommitter(store, writers, c.ingest().commitMaxEvents(), meters,
           processor::wake);
       this.http = new HttpServer(new HttpServer.Deps(config, mapper, committer, store, clock,
           meters, meters::scrape, db::ready, Version.get(), alerts,
           silences, inhibitions,
-          incidents, incidentEngine));
+          incidents, incidentEngine, labelRoutes));
     } catch (RuntimeException e) {
       db.close();
       throw e;
@@ -121,6 +129,37 @@ public final class Application implements AutoCloseable {
               .orElse(List.of());
           case SCHEDULE -> List.of();
         });
+  }
+
+  /**
+   * The label routes of the config in force, built (regular expressions compiled) once per config:
+   * a reload applies from the next batch of events on.
+   */
+  static Supplier<LabelRoutes> labelRoutes(LiveConfig config) {
+    AtomicReference<Map.Entry<WatchkeeperConfig, LabelRoutes>> built = new AtomicReference<>();
+    return () -> {
+      WatchkeeperConfig c = config.get();
+      Map.Entry<WatchkeeperConfig, LabelRoutes> b = built.get();
+      if (b == null || b.getKey() != c) {
+        b = Map.entry(c, labelRoutes(c));
+        built.set(b);
+      }
+      return b.getValue();
+    };
+  }
+
+  static LabelRoutes labelRoutes(WatchkeeperConfig c) {
+    Map<String, List<LabelRoutes.Route>> byService = new HashMap<>();
+    for (WatchkeeperConfig.Service s : c.services()) {
+      List<LabelRoutes.Route> routes = new ArrayList<>();
+      for (WatchkeeperConfig.LabelRoute r : s.labelRoutes()) {
+        Map<String, Pattern> re = new HashMap<>();
+        r.matchRe().forEach((label, regex) -> re.put(label, Pattern.compile(regex)));
+        routes.add(new LabelRoutes.Route(r.match(), re, r.service()));
+      }
+      byService.put(s.id(), routes);
+    }
+    return new LabelRoutes(byService);
   }
 
   /** Opens the database, migrates it, and starts processing and the HTTP server. */

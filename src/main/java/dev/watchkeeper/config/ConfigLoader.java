@@ -10,6 +10,7 @@ import dev.watchkeeper.config.WatchkeeperConfig.Grouping;
 import dev.watchkeeper.incident.Lifecycle;
 import dev.watchkeeper.config.WatchkeeperConfig.Ingest;
 import dev.watchkeeper.config.WatchkeeperConfig.IntegrationKey;
+import dev.watchkeeper.config.WatchkeeperConfig.LabelRoute;
 import dev.watchkeeper.config.WatchkeeperConfig.Logging;
 import dev.watchkeeper.config.WatchkeeperConfig.RateLimit;
 import dev.watchkeeper.config.WatchkeeperConfig.Role;
@@ -43,6 +44,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
@@ -346,8 +348,9 @@ public final class ConfigLoader {
     List<Service> services = new ArrayList<>();
     Map<String, String> ids = new HashMap<>();
     Map<String, String> keyHashes = new HashMap<>(); // across all services: a key identifies one
+    List<RouteTarget> targets = new ArrayList<>(); // checked once every service id is known
     root.forEach("services", List.of("id", "name", "integration_keys", "grouping", "lifecycle",
-        "escalation_policy"), s -> {
+        "escalation_policy", "label_routes"), s -> {
       String id = s.required("id");
       if (id != null) {
         checkName(s, "id", id, SERVICE_ID, ids, problems);
@@ -386,9 +389,68 @@ public final class ConfigLoader {
         policy = null;
       }
       services.add(new Service(id, name, keys, grouping(s, problems), lifecycle(s, problems),
-          policy));
+          policy, labelRoutes(s, id, targets, problems)));
     });
+    for (RouteTarget t : targets) {
+      if (t.target().equals(t.from())) {
+        problems.error(t.path(), "routes to its own service \"" + t.target()
+            + "\"; events of its keys belong to it already");
+      } else if (!ids.containsKey(t.target())) {
+        problems.error(t.path(), "unknown service \"" + t.target() + "\" (services: "
+            + String.join(", ", ids.keySet().stream().sorted().toList()) + ")");
+      }
+    }
     return services;
+  }
+
+  /** A route's target service, checked against all service ids after they are read. */
+  private record RouteTarget(String path, String from, String target) {}
+
+  private static List<LabelRoute> labelRoutes(ConfigNode s, String serviceId,
+      List<RouteTarget> targets, Problems problems) {
+    List<LabelRoute> routes = new ArrayList<>();
+    int[] count = {0};
+    s.forEach("label_routes", List.of("match", "match_re", "service"), r -> {
+      count[0]++;
+      int errorsBefore = problems.errors.size();
+      Map<String, String> match = r.stringMap("match");
+      Map<String, String> matchRe = r.stringMap("match_re");
+      // Not repeated when match or match_re was already reported as malformed.
+      if (match.isEmpty() && matchRe.isEmpty() && problems.errors.size() == errorsBefore) {
+        problems.error(r.path(), "match or match_re must name at least one label; a route"
+            + " that matches every event would take the whole service's events");
+      }
+      labelNames(r, "match", match, problems);
+      labelNames(r, "match_re", matchRe, problems);
+      matchRe.forEach((label, regex) -> {
+        try {
+          Pattern.compile(regex);
+        } catch (PatternSyntaxException e) {
+          problems.error(r.path("match_re") + "." + label, "invalid regular expression \""
+              + regex + "\": " + e.getDescription() + " near index " + e.getIndex());
+        }
+      });
+      String target = r.required("service");
+      if (target != null && serviceId != null) {
+        targets.add(new RouteTarget(r.path("service"), serviceId, target));
+      }
+      routes.add(new LabelRoute(match, matchRe, target));
+    });
+    if (count[0] > LabelRoute.MAX_PER_SERVICE) {
+      problems.error(s.path("label_routes"), "at most " + LabelRoute.MAX_PER_SERVICE
+          + " routes per service, got " + count[0]);
+    }
+    return routes;
+  }
+
+  private static void labelNames(ConfigNode r, String key, Map<String, String> labels,
+      Problems problems) {
+    for (String name : labels.keySet()) {
+      if (!LABEL_NAME.matcher(name).matches()) {
+        problems.error(r.path(key) + "." + name, "must be a label name matching "
+            + LABEL_NAME.pattern());
+      }
+    }
   }
 
   private static Grouping grouping(ConfigNode s, Problems problems) {

@@ -6,8 +6,10 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -118,6 +120,38 @@ final class ConfigNode {
         out.add(problems.substitute(item.textValue(), itemPath).value());
       }
     }
+    return out;
+  }
+
+  /**
+   * A map with free-form keys (label names) and string values (after substitution), in file order;
+   * empty when absent. A value that is not a scalar is reported at {@code key.name} and left out;
+   * numbers and booleans are taken as their text, as in {@link #text}.
+   */
+  Map<String, String> stringMap(String key) {
+    JsonNode n = node.get(key);
+    Map<String, String> out = new LinkedHashMap<>();
+    if (absent(n)) {
+      return out;
+    }
+    if (!n.isObject()) {
+      problems.error(path(key), "expected a map, got " + kind(n));
+      return out;
+    }
+    n.fields().forEachRemaining(field -> {
+      String itemPath = path(key) + "." + field.getKey();
+      JsonNode v = field.getValue();
+      if (absent(v) || !v.isValueNode()) {
+        problems.error(itemPath, "expected a string, got " + (absent(v) ? "null" : kind(v)));
+      } else if (v.isTextual()) {
+        Problems.Text t = problems.substitute(v.textValue(), itemPath);
+        if (t != null) {
+          out.put(field.getKey(), t.value());
+        }
+      } else {
+        out.put(field.getKey(), v.asText());
+      }
+    });
     return out;
   }
 

@@ -8,6 +8,7 @@ import dev.watchkeeper.mute.InhibitRule;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -167,21 +168,45 @@ public record WatchkeeperConfig(
     }
   }
 
-  /** A service: the unit that owns alerts, with its integration keys and alert grouping. */
+  /**
+   * A service: the unit that owns alerts, with its integration keys, alert grouping, incident
+   * lifecycle, escalation policy (null = nobody paged), and the label routes that hand events
+   * arriving through its keys to other services.
+   */
   public record Service(String id, String name, List<IntegrationKey> integrationKeys,
-      Grouping grouping, Lifecycle lifecycle, String escalationPolicy) {
+      Grouping grouping, Lifecycle lifecycle, String escalationPolicy,
+      List<LabelRoute> labelRoutes) {
     public Service {
       integrationKeys = List.copyOf(integrationKeys);
       lifecycle = lifecycle == null ? Lifecycle.DEFAULT : lifecycle;
+      labelRoutes = labelRoutes == null ? List.of() : List.copyOf(labelRoutes);
     }
 
     public Service(String id, String name, List<IntegrationKey> integrationKeys,
         Grouping grouping) {
-      this(id, name, integrationKeys, grouping, Lifecycle.DEFAULT, null);
+      this(id, name, integrationKeys, grouping, Lifecycle.DEFAULT, null, List.of());
     }
 
     public Service(String id, String name, List<IntegrationKey> integrationKeys) {
       this(id, name, integrationKeys, Grouping.DEFAULT);
+    }
+  }
+
+  /**
+   * One entry of a service's {@code label_routes}: an event that arrives through one of the
+   * service's integration keys and whose labels match belongs to {@code service} instead. It
+   * matches when every {@code match} label has exactly that value and every {@code matchRe} label
+   * fully matches that regular expression (a missing label counts as empty, as in Alertmanager).
+   * The first matching route of a service wins.
+   */
+  public record LabelRoute(Map<String, String> match, Map<String, String> matchRe,
+      String service) {
+    /** Most routes one service may have: each event is tried against them in order. */
+    public static final int MAX_PER_SERVICE = 100;
+
+    public LabelRoute {
+      match = Map.copyOf(match);
+      matchRe = Map.copyOf(matchRe);
     }
   }
 

@@ -20,6 +20,9 @@ public interface EventStore {
 
   Optional<RequestStatus> request(String requestId);
 
+  /** The events stored by one ingest request, in log order, at most {@code limit}. */
+  List<StoredEvent> ofRequest(String requestId, int limit);
+
   /** Events matching the query, newest first, at most {@code query.limit()}. */
   List<StoredEvent> find(EventQuery query);
 

@@ -1,6 +1,9 @@
 package dev.watchkeeper.incident;
 
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -42,4 +45,15 @@ public interface IncidentStore {
 
   /** The people paged for an incident, oldest first (a plain read). */
   List<Page> pages(long incidentId);
+  /**
+   * {@link #incidentOf} for several alerts of one service at once: fingerprint to incident id, for
+   * the alerts attached to one (a plain read).
+   */
+  default Map<String, Long> incidentsOf(String service, Collection<String> fingerprints) {
+    Map<String, Long> out = new HashMap<>();
+    for (String fp : fingerprints) {
+      incidentOf(service, fp).ifPresent(id -> out.put(fp, id));
+    }
+    return out;
+  }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.watchkeeper.alert.Alert;
 import dev.watchkeeper.alert.AlertLabels;
+import dev.watchkeeper.alert.AlertPlacement;
 import dev.watchkeeper.alert.AlertQuery;
 import dev.watchkeeper.alert.AlertSignal;
 import dev.watchkeeper.alert.AlertStatus;
@@ -18,6 +19,8 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,8 +45,15 @@ public final class JdbcAlertStore implements AlertStore {
           + " event_count = alerts.event_count + 1,"
           + " last_seq = excluded.last_seq"
           + " WHERE alerts.last_seq < excluded.last_seq";
-  private static final String COLUMNS = "id, service, fingerprint, status, severity, source,"
-      + " summary, labels, first_seen, last_seen, resolved_at, event_count, last_seq";
+  /**
+   * Alert columns, plus the service of the key that sent the last applied event (routed_from when
+   * it differs): a primary-key join, no extra column to keep in step.
+   */
+  private static final String COLUMNS = "a.id, a.service, a.fingerprint, a.status, a.severity,"
+      + " a.source, a.summary, a.labels, a.first_seen, a.last_seen, a.resolved_at, a.event_count,"
+      + " a.last_seq, e.service";
+  private static final String FROM = " FROM alerts a LEFT JOIN events e ON e.seq = a.last_seq";
+  private static final int IN_CHUNK = 500;
 
   private final Database db;
   private final DataSource ds;
@@ -69,7 +79,7 @@ public final class JdbcAlertStore implements AlertStore {
             Event e = ch.event().event();
             long at = e.time().toEpochMilli();
             boolean resolve = ch.signal() == AlertSignal.RESOLVE;
-            ps.setString(1, ch.event().service());
+            ps.setString(1, ch.service());
             ps.setString(2, ch.fingerprint());
             ps.setString(3, (resolve ? AlertStatus.RESOLVED : AlertStatus.FIRING).wire());
             setText(ps, 4, e.severity() == null ? null : e.severity().wire());
@@ -105,32 +115,61 @@ public final class JdbcAlertStore implements AlertStore {
 
   @Override
   public Optional<Alert> find(String service, String fingerprint) {
-    List<Alert> found = query("SELECT " + COLUMNS
-        + " FROM alerts WHERE service = ? AND fingerprint = ?", List.of(service, fingerprint));
+    List<Alert> found = query("SELECT " + COLUMNS + FROM
+        + " WHERE a.service = ? AND a.fingerprint = ?", List.of(service, fingerprint));
     return found.stream().findFirst();
   }
 
   @Override
+  public Map<String, AlertPlacement.AlertState> states(String service,
+      Collection<String> fingerprints) {
+    List<String> fps = List.copyOf(fingerprints);
+    Map<String, AlertPlacement.AlertState> out = new HashMap<>();
+    try (Connection c = ds.getConnection()) {
+      for (int from = 0; from < fps.size(); from += IN_CHUNK) {
+        List<String> chunk = fps.subList(from, Math.min(fps.size(), from + IN_CHUNK));
+        try (PreparedStatement ps = c.prepareStatement("SELECT fingerprint, status, last_seq"
+            + " FROM alerts WHERE service = ? AND fingerprint IN ("
+            + "?,".repeat(chunk.size() - 1) + "?)")) {
+          ps.setString(1, service);
+          for (int i = 0; i < chunk.size(); i++) {
+            ps.setString(i + 2, chunk.get(i));
+          }
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.put(rs.getString(1), new AlertPlacement.AlertState(
+                  AlertStatus.parse(rs.getString(2)), rs.getLong(3)));
+            }
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw new StoreException("reading alerts of service " + service + " failed", e);
+    }
+    return out;
+  }
+
+  @Override
   public List<Alert> list(AlertQuery q) {
-    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM alerts WHERE 1=1");
+    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + FROM + " WHERE 1=1");
     List<Object> args = new ArrayList<>();
     if (q.service() != null) {
-      sql.append(" AND service = ?");
+      sql.append(" AND a.service = ?");
       args.add(q.service());
     }
     if (q.status() != null) {
-      sql.append(" AND status = ?");
+      sql.append(" AND a.status = ?");
       args.add(q.status().wire());
     }
     if (q.severity() != null) {
-      sql.append(" AND severity = ?");
+      sql.append(" AND a.severity = ?");
       args.add(q.severity().wire());
     }
     if (q.beforeId() != null) {
-      sql.append(" AND id < ?");
+      sql.append(" AND a.id < ?");
       args.add(q.beforeId());
     }
-    sql.append(" ORDER BY id DESC LIMIT ?");
+    sql.append(" ORDER BY a.id DESC LIMIT ?");
     args.add((long) q.limit());
     return query(sql.toString(), args);
   }
@@ -219,10 +258,16 @@ public final class JdbcAlertStore implements AlertStore {
           rs.getString(6), rs.getString(7),
           labels == null ? Map.of() : mapper.readValue(labels, LABELS),
           Instant.ofEpochMilli(rs.getLong(9)), Instant.ofEpochMilli(rs.getLong(10)),
-          notResolved ? null : Instant.ofEpochMilli(resolved), rs.getLong(12), rs.getLong(13));
+          notResolved ? null : Instant.ofEpochMilli(resolved), rs.getLong(12), rs.getLong(13),
+          routedFrom(rs.getString(2), rs.getString(14)));
     } catch (JsonProcessingException e) {
       throw new StoreException("stored alert labels are not valid JSON", e);
     }
+  }
+
+  /** The last event's key service, when a label route brought that event to another service. */
+  private static String routedFrom(String service, String keyService) {
+    return keyService == null || keyService.equals(service) ? null : keyService;
   }
 
   private String json(Map<String, String> labels) {

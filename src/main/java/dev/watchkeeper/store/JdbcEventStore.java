@@ -199,6 +199,12 @@ public final class JdbcEventStore implements EventStore {
   }
 
   @Override
+  public List<StoredEvent> ofRequest(String requestId, int limit) {
+    return query("SELECT " + EVENT_COLUMNS + " FROM events WHERE request_id = ? ORDER BY seq"
+        + " LIMIT ?", List.of(requestId, limit));
+  }
+
+  @Override
   public List<StoredEvent> after(long afterSeq, int limit) {
     return query("SELECT " + EVENT_COLUMNS + " FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
         List.of(afterSeq, limit));

@@ -22,6 +22,8 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -224,6 +226,21 @@ public final class JdbcIncidentStore implements IncidentStore {
       return Optional.ofNullable(instant(rs, 1));
     } catch (SQLException e) {
       throw new StoreException("reading the next timer failed", e);
+    }
+  }
+
+  @Override
+  public Map<String, Long> incidentsOf(String service, Collection<String> fingerprints) {
+    try (Connection c = ds.getConnection()) {
+      Map<String, Long> out = new HashMap<>();
+      for (AlertRow a : new Tx(c).alerts(service, List.copyOf(fingerprints))) {
+        if (a.incidentId() != null) {
+          out.put(a.fingerprint(), a.incidentId());
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StoreException("reading the incidents of alerts of " + service + " failed", e);
     }
   }
 

@@ -67,6 +67,7 @@ final class AlertRoutes {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("id", a.id());
       m.put("service", a.service());
+      m.put("routed_from", a.routedFrom());
       m.put("fingerprint", a.fingerprint());
       m.put("status", a.status().wire());
       m.put("severity", a.severity() == null ? null : a.severity().wire());

@@ -36,15 +36,17 @@ final class EventRoutes {
   private final CloudEventsParser cloudEvents;
   private final IngestGate gate;
   private final EventStore store;
+  private final RequestResults results;
 
   EventRoutes(LiveConfig config, Auth auth, ObjectMapper mapper, IngestGate gate,
-      EventStore store, Clock clock) {
+      EventStore store, Clock clock, RequestResults results) {
     this.config = config;
     this.auth = auth;
     this.parser = new EventParser(mapper, clock);
     this.cloudEvents = new CloudEventsParser(mapper, parser);
     this.gate = gate;
     this.store = store;
+    this.results = results;
   }
 
   void register(RoutesConfig routes) {
@@ -158,6 +160,10 @@ final class EventRoutes {
     out.put("events", s.events());
     out.put("duplicates", s.duplicates());
     out.put("trace_id", s.traceId());
+    // Once processed: where each event went. Null before (nothing to tell yet).
+    RequestResults.Results r = s.processed() ? results.of(id) : null;
+    out.put("results", r == null ? null : r.events());
+    out.put("results_truncated", r != null && r.truncated());
     ctx.json(out);
   }
 

@@ -49,12 +49,14 @@ public final class HttpServer implements AutoCloseable {
       dev.watchkeeper.mute.Silences silences,
       dev.watchkeeper.mute.Inhibitions inhibitions,
       dev.watchkeeper.incident.IncidentStore incidents,
-      dev.watchkeeper.incident.IncidentEngine incidentEngine) {}
+      dev.watchkeeper.incident.IncidentEngine incidentEngine,
+      Supplier<dev.watchkeeper.alert.LabelRoutes> labelRoutes) {}
 
   public HttpServer(Deps d) {
     Auth auth = new Auth(d.config());
     IngestGate gate = new IngestGate(d.config(), d.committer(), d.clock(), d.meters());
-    EventRoutes events = new EventRoutes(d.config(), auth, d.mapper(), gate, d.store(), d.clock());
+    EventRoutes events = new EventRoutes(d.config(), auth, d.mapper(), gate, d.store(), d.clock(),
+        new RequestResults(d.store(), d.alerts(), d.incidents(), d.labelRoutes()));
     AdminRoutes admin = new AdminRoutes(d.config(), auth, d.mapper());
     var server = d.config().get().server();
     this.app = Javalin.create(cfg -> {

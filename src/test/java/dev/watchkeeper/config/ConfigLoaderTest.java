@@ -46,6 +46,9 @@ class ConfigLoaderTest {
     assertThat(config.inhibitRules()).hasSize(2);
     assertThat(config.inhibitRules().get(0).targetMatchers()).extracting(Matcher::toString)
         .containsExactly("severity=~\"warning|info\"");
+    assertThat(config.services().get(0).labelRoutes())
+        .extracting(WatchkeeperConfig.LabelRoute::service)
+        .containsExactly("payments-db", "payments-db");
   }
 
   @Test
@@ -147,7 +150,8 @@ class ConfigLoaderTest {
         "api_tokens[2].token: must not be empty",
         "api_tokens[3].name: is required",
         "api_tokens[3].token: environment variable OPS_TOKEN is not set",
-        "services[0].nmae: unknown key (known: id, name, integration_keys, grouping, lifecycle, escalation_policy)",
+        "services[0].nmae: unknown key (known: id, name, integration_keys, grouping, lifecycle,"
+            + " escalation_policy, label_routes)",
         "services[0].integration_keys[0].key: must be at least 8 characters, got 5",
         "services[0].integration_keys[1].name: is required",
         "services[0].integration_keys[1]: exactly one of key or key_sha256 must be set",
@@ -512,5 +516,75 @@ class ConfigLoaderTest {
     assertThat(c.services().get(0).grouping()).isEqualTo(WatchkeeperConfig.Grouping.DEFAULT);
     assertThat(c.services().get(1).grouping().by()).containsExactly("alertname", "cluster");
     assertThat(c.services().get(1).grouping().window()).isEqualTo(java.time.Duration.ZERO);
+  }
+
+  // --- label routes ---
+
+  private static final String TWO_SERVICES = """
+      services:
+        - id: gateway
+          integration_keys: [{name: prometheus, key_sha256: %s}]
+          label_routes:
+      %s
+        - id: db
+          integration_keys: [{name: default, key_sha256: %s}]
+        - id: web
+          integration_keys: [{name: default, key_sha256: %s}]
+      """;
+
+  private static String routes(String routesYaml) {
+    String indented = routesYaml.lines().map(l -> "      " + l)
+        .collect(java.util.stream.Collectors.joining("\n"));
+    return TWO_SERVICES.formatted("a".repeat(64), indented, "b".repeat(64), "c".repeat(64));
+  }
+
+  @Test
+  void labelRoutesAreReadInOrderAndDefaultToNone() {
+    WatchkeeperConfig c = valid(routes("""
+        - match: {team: db, env: prod}
+          service: db
+        - match_re: {team: "web|frontend"}
+          service: web
+        - match: {tier: 1}
+          match_re: {team: ".+"}
+          service: db"""), NO_ENV);
+
+    List<WatchkeeperConfig.LabelRoute> routes = c.services().get(0).labelRoutes();
+    assertThat(routes).extracting(WatchkeeperConfig.LabelRoute::service)
+        .containsExactly("db", "web", "db");
+    assertThat(routes.get(0).match()).isEqualTo(Map.of("team", "db", "env", "prod"));
+    assertThat(routes.get(1).matchRe()).isEqualTo(Map.of("team", "web|frontend"));
+    assertThat(routes.get(2).match()).isEqualTo(Map.of("tier", "1"));
+    assertThat(c.services().get(1).labelRoutes()).isEmpty();
+  }
+
+  @Test
+  void badLabelRoutesReportEveryErrorWithItsPath() throws IOException {
+    assertThat(errors(resource("bad-label-routes.yml"), NO_ENV)).containsExactly(
+        "services[0].label_routes[2]: match or match_re must name at least one label; a route"
+            + " that matches every event would take the whole service's events",
+        "services[0].label_routes[3]: match or match_re must name at least one label; a route"
+            + " that matches every event would take the whole service's events",
+        "services[0].label_routes[4].match_re.team: invalid regular expression \"db(\":"
+            + " Unclosed group near index 3",
+        "services[0].label_routes[5].match.bad-label: must be a label name matching"
+            + " [a-zA-Z_][a-zA-Z0-9_]*",
+        "services[0].label_routes[6].match.team: expected a string, got a map",
+        "services[0].label_routes[7].match: expected a map, got \"team=db\"",
+        "services[0].label_routes[8].service: is required",
+        "services[0].label_routes[9].continue: unknown key (known: match, match_re, service)",
+        "services[0].label_routes[0].service: unknown service \"dbb\" (services: db, gateway)",
+        "services[0].label_routes[1].service: routes to its own service \"gateway\"; events of"
+            + " its keys belong to it already");
+  }
+
+  @Test
+  void moreThanAHundredRoutesInOneServiceAreRejected() {
+    String many = "- {match: {team: db}, service: db}\n".repeat(101).strip();
+
+    assertThat(errors(routes(many), NO_ENV))
+        .containsExactly("services[0].label_routes: at most 100 routes per service, got 101");
+    assertThat(valid(routes("- {match: {team: db}, service: db}\n".repeat(100).strip()), NO_ENV)
+        .services().get(0).labelRoutes()).hasSize(100);
   }
 }

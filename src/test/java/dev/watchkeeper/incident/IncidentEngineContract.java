@@ -343,4 +343,17 @@ abstract class IncidentEngineContract {
     assertThat(handedOn).containsExactly(List.of(a), List.of(a));
     assertThat(stateThen).containsExactly(IncidentState.RESOLVED, IncidentState.RESOLVED);
   }
+
+  @Test
+  void incidentsOfSeveralAlertsAreReadAtOnceLeavingOutAlertsWithoutOne() {
+    handler.handle(List.of(event("svc", "t", "a", Severity.ERROR, null),
+        event("svc", "t", "i", Severity.INFO, null),
+        event("other", "t", "a", Severity.ERROR, null)));
+    long id = incidents.incidentOf("svc", "a").orElseThrow();
+
+    assertThat(incidents.incidentsOf("svc", List.of("a", "i", "unknown")))
+        .isEqualTo(Map.of("a", id));
+    assertThat(incidents.incidentsOf("other", List.of("a")).get("a")).isNotEqualTo(id);
+    assertThat(incidents.incidentsOf("svc", List.of())).isEmpty();
+  }
 }

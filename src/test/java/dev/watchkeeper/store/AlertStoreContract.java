@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.watchkeeper.alert.Alert;
 import dev.watchkeeper.alert.AlertHandler;
 import dev.watchkeeper.alert.AlertLabels;
+import dev.watchkeeper.alert.AlertPlacement;
+import dev.watchkeeper.alert.LabelRoutes;
 import dev.watchkeeper.alert.AlertQuery;
 import dev.watchkeeper.alert.AlertStatus;
 import dev.watchkeeper.config.WatchkeeperConfig.Storage;
@@ -155,5 +157,27 @@ abstract class AlertStoreContract {
         .containsExactlyInAnyOrder("a", "b", "b", "c"); // not the resolved one
     assertThat(store.firing(l -> true)).filteredOn(x -> x.service().equals("c"))
         .extracting(AlertLabels::labels).containsExactly(Map.of());
+  }
+
+  @Test
+  void labelRoutedAlertsBelongToTheRoutedServiceAndAResolveByDedupKeyFollowsThem() {
+    AlertHandler routed = new AlertHandler(store, null, () -> new LabelRoutes(Map.of("gateway",
+        List.of(new LabelRoutes.Route(Map.of("team", "db"), Map.of(), "db")))),
+        new SimpleMeterRegistry());
+    routed.handle(List.of(
+        event("gateway", "pagerduty.trigger", "disk", Severity.CRITICAL, Map.of("team", "db"), 0),
+        event("gateway", "pagerduty.trigger", "cpu", Severity.ERROR, Map.of("team", "api"), 0)));
+    List<StoredEvent> resolves =
+        List.of(event("gateway", "pagerduty.resolve", "disk", null, Map.of(), 1));
+    routed.handle(resolves);
+    routed.handle(resolves); // replayed after a crash: the alert that applied it claims it again
+
+    assertThat(store.find("db", "disk").orElseThrow().status()).isEqualTo(AlertStatus.RESOLVED);
+    assertThat(store.find("db", "disk").orElseThrow().eventCount()).isEqualTo(2);
+    assertThat(store.find("gateway", "disk")).isEmpty();
+    assertThat(store.find("gateway", "cpu").orElseThrow().status()).isEqualTo(AlertStatus.FIRING);
+    assertThat(store.states("db", List.of("disk", "cpu")))
+        .containsOnlyKeys("disk").extractingByKey("disk")
+        .extracting(AlertPlacement.AlertState::lastSeq).isEqualTo(seq);
   }
 }

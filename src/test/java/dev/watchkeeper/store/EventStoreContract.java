@@ -134,6 +134,20 @@ abstract class EventStoreContract {
   }
 
   @Test
+  void eventsOfOneRequestAreReadInLogOrderUpToALimit() {
+    store.append(List.of(batch("r1", "svc", event("e1", "s", null, T0), event("e2", "s", null,
+        T0), event("e3", "s", null, T0)), batch("r2", "svc", event("e4", "s", null, T0))));
+
+    assertThat(store.ofRequest("r1", 10)).extracting(se -> se.event().id())
+        .containsExactly("e1", "e2", "e3");
+    assertThat(store.ofRequest("r1", 2)).extracting(se -> se.event().id())
+        .containsExactly("e1", "e2");
+    assertThat(store.ofRequest("r2", 10)).extracting(StoredEvent::requestId)
+        .containsExactly("r2");
+    assertThat(store.ofRequest("nope", 10)).isEmpty();
+  }
+
+  @Test
   void processorPositionNeverMovesBackward() {
     store.append(List.of(batch("r1", "svc", event("e1", "s", null, T0), event("e2", "s", null,
         T0))));

@@ -26,6 +26,11 @@ final class TestServer implements AutoCloseable {
   static final String VIEWER = "bob-viewer-token";
 
   static String yaml(Path dataDir, int eventsPerSecond, int burst) {
+    return yaml(dataDir, eventsPerSecond, burst, "");
+  }
+
+  /** @param extraServices more entries of the services list, indented by two spaces */
+  static String yaml(Path dataDir, int eventsPerSecond, int burst, String extraServices) {
     return """
         server: {host: 127.0.0.1, port: 0}
         storage: {data_dir: "%s"}
@@ -41,7 +46,7 @@ final class TestServer implements AutoCloseable {
           - id: batch
             integration_keys: [{name: cron, key_sha256: %s}]
         """.formatted(dataDir, eventsPerSecond, burst, Credentials.sha256(ADMIN), Credentials.sha256(VIEWER),
-        Credentials.sha256(PAYMENTS_KEY), Credentials.sha256(SLOW_KEY));
+        Credentials.sha256(PAYMENTS_KEY), Credentials.sha256(SLOW_KEY)) + extraServices;
   }
 
   final Path configFile;
@@ -53,7 +58,18 @@ final class TestServer implements AutoCloseable {
   }
 
   TestServer(Path dir, int eventsPerSecond, int burst) throws IOException {
-    this(writeConfig(dir, yaml(dir.resolve("data"), eventsPerSecond, burst)), true);
+    this(dir, eventsPerSecond, burst, "");
+  }
+
+  /** With more services (YAML list entries, indented by two spaces) after the named fixtures. */
+  TestServer(Path dir, String extraServices) throws IOException {
+    this(dir, 1_000_000, 1_000_000, extraServices);
+  }
+
+  private TestServer(Path dir, int eventsPerSecond, int burst, String extraServices)
+      throws IOException {
+    this(writeConfig(dir, yaml(dir.resolve("data"), eventsPerSecond, burst, extraServices)),
+        true);
   }
 
   /** Starts again on the config file and data an earlier server in {@code dir} left behind. */
