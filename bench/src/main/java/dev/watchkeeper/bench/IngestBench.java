@@ -31,11 +31,11 @@ public final class IngestBench {
   record Options(Path jar, List<String> targets, List<Integer> batches, List<Integer> connections,
       double warmup, double duration, int keys, long maxRequests, int loops,
       List<String> serverJavaOpts, String pgParams, Path out, Path logDir, int incidents,
-      int listConnections, double drainTimeout) {}
+      int listConnections, double drainTimeout, int heapAlerts) {}
 
   /** All targets, in the order they run by default. */
   static final List<String> ALL_TARGETS =
-      List.of("sqlite", "pg", "am", "sqlite-v2", "incidents", "am-list");
+      List.of("sqlite", "pg", "am", "sqlite-v2", "incidents", "am-list", "heap");
 
   /** One measured scenario. */
   record Row(String target, int batch, int conns, LoadGenerator.Result r, double eventsPerSec,
@@ -90,6 +90,7 @@ public final class IngestBench {
   private Path alertmanager;
   private ListStudy listStudy;
   private AmListStudy amListStudy;
+  private HeapBench.HeapStudy heapStudy;
 
   private IngestBench(Options opt) {
     this.opt = opt;
@@ -101,6 +102,11 @@ public final class IngestBench {
 
   void note(String note) {
     notes.add(note);
+  }
+
+  /** Alertmanager's executable, or null if it is not installed. */
+  Path alertmanager() {
+    return alertmanager;
   }
 
   public static void main(String[] args) throws Exception {
@@ -137,7 +143,8 @@ public final class IngestBench {
           System.out.println("PostgreSQL scenarios SKIPPED: " + e.getMessage());
         }
       }
-      if (opt.targets().contains("am") || opt.targets().contains("am-list")) {
+      if (opt.targets().contains("am") || opt.targets().contains("am-list")
+          || opt.targets().contains("heap")) {
         alertmanager = Proc.onPath("alertmanager");
         if (alertmanager == null) {
           alertmanager = Proc.onPath("prometheus-alertmanager");
@@ -162,6 +169,10 @@ public final class IngestBench {
           amListStudy = IncidentsBench.runAlertmanager(this);
           continue;
         }
+        if (target.equals("heap")) {
+          heapStudy = HeapBench.run(this);
+          continue;
+        }
         for (int batch : opt.batches()) {
           for (int conns : opt.connections()) {
             rows.add(scenario(target, batch, conns));
@@ -173,7 +184,7 @@ public final class IngestBench {
         postgres.close();
       }
     }
-    String md = Report.markdown(opt, machine, rows, listStudy, amListStudy, notes,
+    String md = Report.markdown(opt, machine, rows, listStudy, amListStudy, heapStudy, notes,
         postgres == null ? null : postgres.description,
         alertmanager == null ? null : Proc.runQuietly(List.of(alertmanager.toString(), "--version"))
             .lines().findFirst().orElse(""));
@@ -521,11 +532,13 @@ public final class IngestBench {
     return String.join("\n",
         "usage: java -jar bench/target/ingest-bench.jar [options]",
         "  --jar PATH            server jar (default: <project>/target/watchkeeper.jar)",
-        "  --targets LIST        any of sqlite,pg,am,sqlite-v2,incidents,am-list (default all):",
+        "  --targets LIST        any of sqlite,pg,am,sqlite-v2,incidents,am-list,heap (default all):",
         "                        sqlite/pg = POST /api/v1/events, am = Alertmanager baseline,",
         "                        sqlite-v2 = Watchkeeper POST /api/v2/alerts (SQLite, same bodies",
         "                        as am), incidents = GET /api/v1/incidents with --incidents rows,",
-        "                        am-list = Alertmanager GET /api/v2/alerts with --incidents alerts",
+        "                        am-list = Alertmanager GET /api/v2/alerts with --incidents alerts,",
+        "                        heap = retained heap and RSS per active alert with --heap-alerts",
+        "                        firing alerts, Watchkeeper (SQLite) and Alertmanager",
         "  --batches LIST        events per request (default 1,100)",
         "  --connections LIST    concurrent keep-alive connections (default 64; e.g. 16,64,128)",
         "  --warmup SECONDS      warm-up before measuring (default 20; the server JIT needs it)",
@@ -539,6 +552,7 @@ public final class IngestBench {
         "  --incidents N         incidents (and Alertmanager alerts for am-list) (default 100000)",
         "  --list-connections N  connections for the list scenarios (default 4)",
         "  --drain-timeout S     max wait for the event backlog to drain after load (default 60)",
+        "  --heap-alerts N       distinct firing alerts for the heap target (default 100000)",
         "  --out PATH            Markdown results (default bench/RESULTS.md)",
         "  --log-dir PATH        server logs (default bench/target/bench-logs)");
   }
@@ -560,6 +574,7 @@ public final class IngestBench {
     o.put("incidents", "100000");
     o.put("list-connections", "4");
     o.put("drain-timeout", "60");
+    o.put("heap-alerts", "100000");
     o.put("out", benchDir.resolve("RESULTS.md").toString());
     o.put("log-dir", benchDir.resolve("target/bench-logs").toString());
     for (int i = 0; i < args.length; i++) {
@@ -605,7 +620,8 @@ public final class IngestBench {
         Path.of(o.get("log-dir")).toAbsolutePath().normalize(),
         ints(o.get("incidents"), 1, 10_000_000).get(0),
         ints(o.get("list-connections"), 1, 1024).get(0),
-        Double.parseDouble(o.get("drain-timeout")));
+        Double.parseDouble(o.get("drain-timeout")),
+        ints(o.get("heap-alerts"), 1000, 10_000_000).get(0));
     if (opt.warmup() < 0 || opt.duration() <= 0 || opt.duration() > 3600 || opt.warmup() > 3600) {
       throw new IllegalArgumentException("warm-up must be 0..3600 s and duration 0..3600 s");
     }
