@@ -14,6 +14,7 @@ import java.util.Optional;
 final class CachingTx implements IncidentTx {
   private final IncidentTx tx;
   private final Map<Long, Optional<Incident>> incidents = new HashMap<>();
+  private final Map<List<Object>, Long> openIncidents = new HashMap<>();
 
   CachingTx(IncidentTx tx) {
     this.tx = tx;
@@ -28,12 +29,18 @@ final class CachingTx implements IncidentTx {
   public void update(Incident incident) {
     tx.update(incident);
     incidents.remove(incident.id()); // alert_count is not written by update: re-read when needed
+    openIncidents.clear(); // a state change can change which incident is a group's open one
   }
 
   @Override
-  public void attach(long alertId, long incidentId) {
-    tx.attach(alertId, incidentId);
-    incidents.remove(incidentId);
+  public void attach(long alertId, long incidentId, String status, Instant at) {
+    tx.attach(alertId, incidentId, status, at);
+    Optional<Incident> cached = incidents.get(incidentId);
+    if (cached != null && cached.isPresent()) {
+      incidents.put(incidentId, Optional.of(cached.get().attached(at)));
+    } else {
+      incidents.remove(incidentId);
+    }
   }
 
   @Override
@@ -46,7 +53,11 @@ final class CachingTx implements IncidentTx {
   @Override
   public long insertIncident(String service, String title, Severity severity, String urgency,
       String groupKey, Instant at) {
-    return tx.insertIncident(service, title, severity, urgency, groupKey, at);
+    long id = tx.insertIncident(service, title, severity, urgency, groupKey, at);
+    // The newest incident of its group: the open one for every window that includes `at`.
+    openIncidents.entrySet().removeIf(e -> e.getKey().get(0).equals(service)
+        && e.getKey().get(1).equals(groupKey));
+    return id;
   }
 
   @Override
@@ -64,9 +75,27 @@ final class CachingTx implements IncidentTx {
     tx.markNoted(alertId, status);
   }
 
+  /**
+   * Cached per group for the batch (every alert of a batch asks with the same {@code since}):
+   * an incident opened in the batch becomes its group's open incident, and any state change
+   * forgets what was cached.
+   */
   @Override
   public Optional<Incident> openIncident(String service, String groupKey, Instant since) {
-    return tx.openIncident(service, groupKey, since);
+    List<Object> key = List.of(service, groupKey, since);
+    Long id = openIncidents.get(key);
+    if (id != null) {
+      Optional<Incident> i = incident(id);
+      if (i.isPresent() && i.get().state() != IncidentState.RESOLVED) {
+        return i;
+      }
+    }
+    Optional<Incident> found = tx.openIncident(service, groupKey, since);
+    found.ifPresent(i -> {
+      incidents.put(i.id(), found);
+      openIncidents.put(key, i.id());
+    });
+    return found;
   }
 
   @Override

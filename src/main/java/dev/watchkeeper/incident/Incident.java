@@ -57,6 +57,13 @@ public record Incident(
         null, null, null, null, null, assignee, priority, urgency, null, alertCount, at);
   }
 
+  /** One more alert attached (what the store's attach wrote). */
+  Incident attached(Instant at) {
+    return new Incident(id, service, state, title, severity, groupKey, openedAt, acknowledgedAt,
+        acknowledgedBy, resolvedAt, resolvedBy, snoozedUntil, assignee, priority, urgency,
+        mergedInto, alertCount + 1, at);
+  }
+
   /** Back to triggered after an acknowledgement timed out or a snooze ended. */
   Incident retriggered(Instant at) {
     return new Incident(id, service, IncidentState.TRIGGERED, title, severity, groupKey, openedAt,

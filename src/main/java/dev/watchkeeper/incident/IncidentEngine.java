@@ -178,7 +178,10 @@ public final class IncidentEngine {
       if (open.isPresent()) {
         Incident i = open.get();
         id = i.id();
-        tx.update(i.escalatedTo(a.severity(), now));
+        Incident raised = i.escalatedTo(a.severity(), now);
+        if (raised.severity() != i.severity() || !raised.urgency().equals(i.urgency())) {
+          tx.update(raised); // otherwise attach() below moves updated_at: one write less
+        }
         tx.addTimeline(id, now, "source:" + a.service(), "alert.grouped",
             "alert " + a.fingerprint() + " joined: " + text(a.summary()));
       } else {
@@ -192,8 +195,7 @@ public final class IncidentEngine {
         }
         paging.start(tx, id, a.service(), now, "incident triggered by alert " + a.fingerprint());
       }
-      tx.attach(a.id(), id);
-      tx.markNoted(a.id(), status);
+      tx.attach(a.id(), id, status, now);
       return;
     }
     if (current.isEmpty() || status.equals(a.notedStatus())) {

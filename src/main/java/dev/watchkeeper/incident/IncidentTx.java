@@ -32,7 +32,11 @@ public interface IncidentTx {
   /** Records which alert status the incident timeline has already told (replay guard). */
   void markNoted(long alertId, String status);
 
-  void attach(long alertId, long incidentId);
+  /**
+   * Attaches an alert to an incident it is not part of yet, noting its status (see
+   * {@link #markNoted}); counts it on the incident and moves the incident's {@code updatedAt}.
+   */
+  void attach(long alertId, long incidentId, String status, Instant at);
 
   /** Moves every alert of incident {@code from} to incident {@code to}; recounts both. */
   void moveAlerts(long from, long to);

@@ -81,7 +81,10 @@ public final class JdbcIncidentStore implements IncidentStore {
         db.synchronousFull(c, durable);
         c.setAutoCommit(false);
         try {
-          T result = work.apply(new Tx(c));
+          T result;
+          try (Tx tx = new Tx(c, true)) {
+            result = work.apply(tx);
+          }
           c.commit();
           return result;
         } catch (RuntimeException e) {
@@ -264,12 +267,49 @@ public final class JdbcIncidentStore implements IncidentStore {
     }
   }
 
-  /** One transaction's view; every method runs on the transaction's connection. */
-  private final class Tx implements IncidentTx {
+  /**
+   * One transaction's view; every method runs on the transaction's connection. In a transaction
+   * the prepared statements of the frequent SQL are kept and reused ({@code reuse}): reconciling
+   * a batch runs the same few statements thousands of times, and preparing (parsing and planning)
+   * them each time was half of SQLite's time. {@link #close} releases them.
+   */
+  private final class Tx implements IncidentTx, AutoCloseable {
     private final Connection c;
+    private final boolean reuse;
+    private final Map<String, PreparedStatement> kept = new java.util.HashMap<>();
 
     Tx(Connection c) {
+      this(c, false);
+    }
+
+    Tx(Connection c, boolean reuse) {
       this.c = c;
+      this.reuse = reuse;
+    }
+
+    /** A statement for {@code sql}; closing the handle closes it unless it is kept. */
+    Stmt prep(String sql) throws SQLException {
+      if (!reuse) {
+        return new Stmt(c.prepareStatement(sql), true);
+      }
+      PreparedStatement ps = kept.get(sql);
+      if (ps == null) {
+        ps = c.prepareStatement(sql);
+        kept.put(sql, ps);
+      }
+      return new Stmt(ps, false);
+    }
+
+    @Override
+    public void close() {
+      for (PreparedStatement ps : kept.values()) {
+        try {
+          ps.close();
+        } catch (SQLException e) {
+          // closing: nothing left to do with it
+        }
+      }
+      kept.clear();
     }
 
     @Override
@@ -308,11 +348,13 @@ public final class JdbcIncidentStore implements IncidentStore {
     }
 
     @Override
-    public void attach(long alertId, long incidentId) {
+    public void attach(long alertId, long incidentId, String status, Instant at) {
       // The engine attaches an alert only to an incident it is not yet part of, so a counter is
       // exact (and a COUNT here would make joining N alerts cost N^2).
-      update("UPDATE alerts SET incident_id = ? WHERE id = ?", incidentId, alertId);
-      update("UPDATE incidents SET alert_count = alert_count + 1 WHERE id = ?", incidentId);
+      update("UPDATE alerts SET incident_id = ?, noted_status = ? WHERE id = ?", incidentId,
+          status, alertId);
+      update("UPDATE incidents SET alert_count = alert_count + 1, updated_at = ? WHERE id = ?",
+          at.toEpochMilli(), incidentId);
     }
 
     @Override
@@ -370,8 +412,9 @@ public final class JdbcIncidentStore implements IncidentStore {
 
     @Override
     public int firingAlerts(long incidentId) {
-      try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM alerts"
+      try (Stmt st = prep("SELECT COUNT(*) FROM alerts"
           + " WHERE incident_id = ? AND status = 'firing'")) {
+        PreparedStatement ps = st.ps();
         ps.setLong(1, incidentId);
         try (ResultSet rs = ps.executeQuery()) {
           rs.next();
@@ -497,7 +540,8 @@ public final class JdbcIncidentStore implements IncidentStore {
     }
 
     List<IncidentTimer> timers(String sql, Object... args) {
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
+      try (Stmt st = prep(sql)) {
+        PreparedStatement ps = st.ps();
         bind(ps, args);
         List<IncidentTimer> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
@@ -519,7 +563,8 @@ public final class JdbcIncidentStore implements IncidentStore {
     }
 
     Optional<Incident> one(String sql, Object... args) {
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
+      try (Stmt st = prep(sql)) {
+        PreparedStatement ps = st.ps();
         bind(ps, args);
         try (ResultSet rs = ps.executeQuery()) {
           return rs.next() ? Optional.of(readIncident(rs)) : Optional.empty();
@@ -530,7 +575,8 @@ public final class JdbcIncidentStore implements IncidentStore {
     }
 
     private List<AlertRow> alerts(String sql, Object... args) {
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
+      try (Stmt st = prep(sql)) {
+        PreparedStatement ps = st.ps();
         bind(ps, args);
         List<AlertRow> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
@@ -555,11 +601,22 @@ public final class JdbcIncidentStore implements IncidentStore {
     }
 
     private void update(String sql, Object... args) {
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
+      try (Stmt st = prep(sql)) {
+        PreparedStatement ps = st.ps();
         bind(ps, args);
         ps.executeUpdate();
       } catch (SQLException e) {
         throw new StoreException("writing incidents failed", e);
+      }
+    }
+  }
+
+  /** A statement handle: closes the statement unless the transaction keeps it for reuse. */
+  private record Stmt(PreparedStatement ps, boolean owned) implements AutoCloseable {
+    @Override
+    public void close() throws SQLException {
+      if (owned) {
+        ps.close();
       }
     }
   }
