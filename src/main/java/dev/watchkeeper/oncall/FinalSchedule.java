@@ -21,6 +21,10 @@ import java.util.Optional;
  * counts its occurrences from its start, since the turn index is that count.
  */
 public final class FinalSchedule {
+  // Local date-times of instants near Instant.MIN/MAX do not exist; no schedule needs them.
+  private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+  private static final Instant LATEST = Instant.parse("9999-12-31T00:00:00Z");
+
   private final Schedule schedule;
   private final List<ScheduleOverride> overrides;
   private final Reliefs reliefs;
@@ -38,6 +42,9 @@ public final class FinalSchedule {
   /**
    * Who is on call for {@code role} within {@code [from, to)}: sorted, non-overlapping,
    * non-empty shifts clipped to the range, with gaps where nobody is.
+   *
+   * @throws IllegalArgumentException if {@code to} is before {@code from}, or the range leaves
+   *     the years 0001–9999
    */
   public List<Shift> shifts(Role role, Instant from, Instant to) {
     checkRange(from, to);
@@ -124,6 +131,10 @@ public final class FinalSchedule {
   static void checkRange(Instant from, Instant to) {
     Objects.requireNonNull(from, "from");
     Objects.requireNonNull(to, "to");
+    if (from.isBefore(EARLIEST) || to.isAfter(LATEST)) {
+      throw new IllegalArgumentException("range [" + from + ", " + to + ") must lie within the"
+          + " years 0001 to 9999");
+    }
     if (to.isBefore(from)) {
       throw new IllegalArgumentException("range end " + to + " is before its start " + from);
     }

@@ -104,22 +104,29 @@ abstract sealed class Handoffs {
     }
   }
 
-  /** {@code daily(n)} and {@code weekly(n)}: handoff k ≥ 1 at the handoff time, k·n days on. */
+  /**
+   * {@code daily(n)} and {@code weekly(n)}: the handoff grid is the handoff time on the start's
+   * date plus multiples of n days (or weeks); handoff k ≥ 1 is the k-th grid point strictly after
+   * the start, the same rule as for a custom RRULE (whose DTSTART is that first grid point).
+   */
   static final class Calendar extends Indexed {
     private final LocalDateTime start;
-    private final LocalTime handoffTime;
+    private final LocalDateTime anchor;
     private final long stepDays;
+    // 1 when the first grid point is still ahead of the start (start before the handoff time).
+    private final long shift;
     private final ZoneId zone;
 
     Calendar(LocalDateTime start, LocalTime handoffTime, long stepDays, ZoneId zone) {
       this.start = start;
-      this.handoffTime = handoffTime;
+      this.anchor = start.toLocalDate().atTime(handoffTime);
       this.stepDays = stepDays;
+      this.shift = anchor.isAfter(start) ? 1 : 0;
       this.zone = zone;
     }
 
     LocalDateTime local(long k) {
-      return k == 0 ? start : start.toLocalDate().plusDays(k * stepDays).atTime(handoffTime);
+      return k == 0 ? start : anchor.plusDays((k - shift) * stepDays);
     }
 
     @Override
@@ -130,7 +137,7 @@ abstract sealed class Handoffs {
     @Override
     long estimate(Instant t) {
       LocalDate date = t.atZone(zone).toLocalDate();
-      return ChronoUnit.DAYS.between(start.toLocalDate(), date) / stepDays;
+      return ChronoUnit.DAYS.between(anchor.toLocalDate(), date) / stepDays + shift;
     }
   }
 
@@ -222,7 +229,9 @@ abstract sealed class Handoffs {
     Iterator<Turn> turnsFrom(Instant from) {
       Iterator<LocalDateTime> occurrences = occurrences();
       // Skip cheaply (no zone resolution) while clearly before `from`: offsets differ by < 2 days.
-      LocalDateTime skipBefore = from.atZone(zone).toLocalDateTime().minusDays(2);
+      LocalDateTime skipBefore = from.isAfter(LocalTimes.resolve(start, zone))
+          ? from.atZone(zone).toLocalDateTime().minusDays(2)
+          : start;
       long index = 0;
       LocalDateTime startLocal = start;
       LocalDateTime endLocal = occurrences.next();

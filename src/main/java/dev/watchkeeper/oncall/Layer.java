@@ -11,12 +11,13 @@ import java.util.List;
  *
  * <p>Handoff 0 is {@code start} (local date-time in the schedule's zone); before it the layer has
  * nobody. Turn {@code k} belongs to {@code members[k mod n]} and runs from handoff {@code k} to
- * handoff {@code k + 1}. For {@link Rotation.Daily daily(n)} and {@link Rotation.Weekly weekly(n)},
- * handoff {@code k >= 1} is at {@code handoffTime} on the local date {@code start.date + k·n}
- * days (or weeks); for {@link Rotation.Custom custom} it is the {@code k}-th RRULE occurrence
- * strictly after {@code start}; for {@link Rotation.Hourly hourly(n)} it is {@code start + k·n}
- * elapsed hours and {@code handoffTime} is not used. So when {@code start} is at {@code
- * handoffTime} every turn has the nominal length; otherwise only the first turn is shorter or longer.
+ * handoff {@code k + 1}. For {@link Rotation.Daily daily(n)}, {@link Rotation.Weekly weekly(n)}
+ * and {@link Rotation.Custom custom}, handoff {@code k >= 1} is the {@code k}-th point strictly
+ * after {@code start} of a local grid that begins at {@code handoffTime} on {@code start}'s date:
+ * every n days (or weeks) from there, or every RRULE occurrence with that DTSTART. For {@link
+ * Rotation.Hourly hourly(n)} it is {@code start + k·n} elapsed hours and {@code handoffTime} is not
+ * used. So when {@code start} is at {@code handoffTime} every turn has the nominal length;
+ * otherwise the first turn is shorter (it ends at the next grid point).
  *
  * <p>Several layers may share a role: where a later layer has somebody on call it overrides the
  * earlier ones of that role, as PagerDuty's layers do.

@@ -97,6 +97,32 @@ class RotationTest {
   }
 
   @Test
+  void startBeforeTheHandoffTimeMakesAShortFirstTurnEndingThatDay() {
+    Schedule s = single("UTC", Layer.of(Role.PRIMARY, Rotation.weekly(1), List.of("ann", "ben"),
+        LocalDateTime.parse("2026-01-05T07:00")).withHandoffTime(LocalTime.of(9, 0)));
+
+    assertThat(primary(s, "2026-01-01T00:00:00Z", "2026-01-19T09:00:00Z")).containsExactly(
+        shift("ann", "2026-01-05T07:00:00Z", "2026-01-05T09:00:00Z"),
+        shift("ben", "2026-01-05T09:00:00Z", "2026-01-12T09:00:00Z"),
+        shift("ann", "2026-01-12T09:00:00Z", "2026-01-19T09:00:00Z"));
+  }
+
+  @Test
+  void hourlyRruleRunsOnTheLocalClockSoTheHourInTheGapIsAnEmptyTurn() {
+    // Local 02:00 does not exist on 2026-03-08 in Chicago: that handoff moves to 03:00 CDT and
+    // coincides with the 03:00 one, so turn 2 (cat's) is empty and turn 3 is ann's.
+    Schedule s = single("America/Chicago", Layer.of(Role.PRIMARY,
+        Rotation.custom("FREQ=HOURLY"), List.of("ann", "ben", "cat"),
+        LocalDateTime.parse("2026-03-08T00:00")));
+
+    assertThat(primary(s, "2026-03-08T06:00:00Z", "2026-03-08T10:00:00Z")).containsExactly(
+        shift("ann", "2026-03-08T06:00:00Z", "2026-03-08T07:00:00Z"),
+        shift("ben", "2026-03-08T07:00:00Z", "2026-03-08T08:00:00Z"),
+        shift("ann", "2026-03-08T08:00:00Z", "2026-03-08T09:00:00Z"),
+        shift("ben", "2026-03-08T09:00:00Z", "2026-03-08T10:00:00Z"));
+  }
+
+  @Test
   void hourlyRotationCountsElapsedHoursAcrossTheSpringChange() {
     // 22:00 CST on 2026-03-07 = 04:00 UTC on 03-08; 8 elapsed hours later it is 07:00 CDT.
     Schedule s = single("America/Chicago", Layer.of(Role.PRIMARY, Rotation.hourly(8),

@@ -132,11 +132,14 @@ class ScheduleValidationTest {
   }
 
   @Test
-  void rangeEndingBeforeItStartsIsRejected() {
+  void rangeEndingBeforeItStartsOrOutsideYearsOneTo9999IsRejected() {
     Schedule s = Schedule.of("s", "S", "UTC", List.of(layer(Rotation.daily(1))));
     Instant t = Instant.parse("2026-01-05T09:00:00Z");
 
     assertThatThrownBy(() -> s.finalSchedule().shifts(Role.PRIMARY, t, t.minusSeconds(1)))
         .hasMessage("range end 2026-01-05T08:59:59Z is before its start 2026-01-05T09:00:00Z");
+    assertThatThrownBy(() -> s.finalSchedule().shifts(Role.PRIMARY, Instant.MIN, t))
+        .hasMessage("range [-1000000000-01-01T00:00:00Z, 2026-01-05T09:00:00Z) must lie within"
+            + " the years 0001 to 9999");
   }
 }
