@@ -72,7 +72,7 @@ public final class FinalSchedule {
     return Collections.unmodifiableMap(all);
   }
 
-  /** Who is on call at {@code at} (a shift that starts at {@code at} counts; one ending there not). */
+  /** Who is on call at {@code at}: a shift starting at {@code at} counts, one ending there not. */
   public OnCall onCall(Instant at) {
     Instant next = at.plusNanos(1);
     return new OnCall(at, userAt(Role.PRIMARY, at, next), userAt(Role.SECONDARY, at, next),

@@ -145,8 +145,8 @@ abstract sealed class Handoffs {
    * {@code custom(RRULE)}: handoff k ≥ 1 is the k-th occurrence strictly after the start. The rule
    * is expanded in floating local time with DTSTART at the handoff time on the start's date, then
    * each occurrence is resolved in the zone. Finding the turn at an instant scans from the start
-   * (the turn index is a count of occurrences); lib-recur does about 10⁷ occurrences a second, so
-   * even an hourly rule started decades ago costs tens of milliseconds.
+   * (the turn index is a count of occurrences); lib-recur expands several million occurrences a
+   * second, so even an hourly rule started decades ago costs tens of milliseconds.
    */
   static final class Rrule extends Handoffs {
     private final String rrule;

@@ -20,7 +20,8 @@ public record ScheduleOverride(Role role, String userId, Instant start, Instant 
       throw new IllegalArgumentException("override user must not be blank");
     }
     if (!end.isAfter(start)) {
-      throw new IllegalArgumentException("override end " + end + " must be after its start " + start);
+      throw new IllegalArgumentException(
+          "override end " + end + " must be after its start " + start);
     }
   }
 

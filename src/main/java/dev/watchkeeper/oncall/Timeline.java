@@ -56,8 +56,9 @@ final class Timeline {
     List<Piece> out = new ArrayList<>(pieces.size());
     for (Piece p : pieces) {
       int last = out.size() - 1;
-      if (last >= 0 && out.get(last).end().equals(p.start()) && out.get(last).user().equals(p.user())) {
-        out.set(last, new Piece(out.get(last).start(), p.end(), p.user()));
+      Piece prev = last >= 0 ? out.get(last) : null;
+      if (prev != null && prev.end().equals(p.start()) && prev.user().equals(p.user())) {
+        out.set(last, new Piece(prev.start(), p.end(), p.user()));
       } else {
         out.add(p);
       }
@@ -66,8 +67,8 @@ final class Timeline {
   }
 
   /**
-   * The windows of {@code restrictions} in {@code zone} that meet {@code [from, to)}, clipped to it,
-   * as a sorted union (overlapping or touching windows joined).
+   * The windows of {@code restrictions} in {@code zone} that meet {@code [from, to)}, clipped to
+   * it, as a sorted union (overlapping or touching windows joined).
    */
   static List<Span> windows(List<Restriction> restrictions, ZoneId zone, Instant from, Instant to) {
     List<Span> spans = new ArrayList<>();
