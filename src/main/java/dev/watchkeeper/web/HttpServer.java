@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
+import dev.watchkeeper.config.WatchkeeperConfig.Role;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -77,6 +78,16 @@ public final class HttpServer implements AutoCloseable {
       cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
           .result(d.metricsScrape().get()));
       cfg.routes.get("/api/v1/version", ctx -> ctx.json(Map.of("version", d.version())));
+      // Readiness lint of the config in force: would a page reach someone?
+      cfg.routes.get("/api/v1/readiness", ctx -> {
+        auth.require(ctx, Role.VIEWER);
+        var findings = dev.watchkeeper.config.ReadinessLint.check(d.config().get(),
+            d.clock().instant());
+        var list = new java.util.ArrayList<Map<String, String>>();
+        findings.forEach(f -> list.add(Map.of("code", f.code(), "subject", f.subject(),
+            "message", f.message())));
+        ctx.json(Map.of("ready", findings.isEmpty(), "findings", list));
+      });
       events.register(cfg.routes);
       admin.register(cfg.routes);
       if (d.silences() != null) {

@@ -40,6 +40,37 @@ class CliTest {
   }
 
   @Test
+  void checkConfigPrintsReadinessFindingsWithoutFailing(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("c.yml"), """
+        users:
+          - {id: ann}
+          - {id: ben, contact_methods: [{type: email, address: ben@example.com}]}
+        teams:
+          - {id: nobody, members: []}
+        escalation_policies:
+          - id: ops
+            levels:
+              - {targets: [{user: ann}]}
+              - {targets: [{team: nobody}]}
+        services:
+          - {id: a, integration_keys: [{name: k, key: secret-key-1}], escalation_policy: ops}
+          - {id: b, integration_keys: [{name: k, key: secret-key-2}]}
+        """);
+    Run r = run("check-config", file.toString());
+
+    assertThat(r.code()).isZero();
+    assertThat(r.out())
+        .contains("readiness: users[ann]: has no contact methods; pages to ann cannot be"
+            + " delivered")
+        .contains("readiness: teams[nobody]: has no members")
+        .contains("readiness: escalation_policies[ops].levels[1]: every target resolves to"
+            + " nobody")
+        .contains("readiness: services[b]: has no escalation_policy")
+        .doesNotContain("users[ben]")
+        .contains("OK (2 service(s)");
+  }
+
+  @Test
   void checkConfigListsEveryErrorWithItsPathAndExitsOne() {
     Run r = run("check-config", "src/test/resources/cli/broken.yml");
 

@@ -57,6 +57,17 @@ class EscalationApiTest {
   }
 
   @Test
+  void readinessNamesWhatWouldLetAPageGoNowhere() throws Exception {
+    JsonNode r = JSON.readTree(server.get("/api/v1/readiness", VIEWER).body());
+    assertThat(r.get("ready").asBoolean()).isFalse();
+    assertThat(r.get("findings").findValuesAsText("subject")).contains("users[ann]",
+        "users[ben]", "users[cto]", "services[batch]").doesNotContain("services[payments]");
+    assertThat(r.get("findings").findValuesAsText("code"))
+        .contains("user_without_contact_methods", "service_without_policy");
+    assertThat(server.get("/api/v1/readiness", null).statusCode()).isEqualTo(401);
+  }
+
+  @Test
   void aTriggeredIncidentPagesLevelOneAndEscalateNowPagesLevelTwo() throws Exception {
     server.post("/api/v1/events", PAYMENTS_KEY, "{\"source\":\"db-1\",\"type\":\"db.down\","
         + "\"severity\":\"critical\",\"dedup_key\":\"db\",\"summary\":\"primary down\"}");
