@@ -25,15 +25,26 @@ public final class PrometheusAlertsRoutes {
   private final Auth auth;
   private final IngestGate gate;
   private final AlertmanagerAlertsParser parser;
+  private final ObjectMapper mapper;
 
   public PrometheusAlertsRoutes(Auth auth, IngestGate gate, ObjectMapper mapper, Clock clock) {
     this.auth = auth;
     this.gate = gate;
+    this.mapper = mapper;
     this.parser = new AlertmanagerAlertsParser(mapper, new EventParser(mapper, clock), clock);
   }
 
   public void register(RoutesConfig routes) {
     routes.post("/api/v2/alerts", this::post);
+  }
+
+  /** Alertmanager's 400: the body is one JSON string saying what is wrong. */
+  private void badRequest(Context ctx, String message) {
+    try {
+      ctx.status(400).contentType("application/json").result(mapper.writeValueAsString(message));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new ApiException(400, "bad_request", message);
+    }
   }
 
   private void post(Context ctx) {
@@ -43,10 +54,11 @@ public final class PrometheusAlertsRoutes {
     try {
       events = parser.parse(body, gate.limits().maxBatchEvents());
     } catch (MalformedJsonException e) {
-      throw new ApiException(400, "bad_request", e.getMessage());
+      badRequest(ctx, e.getMessage());
+      return;
     } catch (InvalidEventsException e) {
-      throw new ApiException(400, "invalid_alert", String.join("; ", e.problems()),
-          e.problems(), null);
+      badRequest(ctx, String.join("; ", e.problems()));
+      return;
     }
     if (events.isEmpty()) {
       ctx.status(200);
