@@ -50,7 +50,9 @@ public final class HttpServer implements AutoCloseable {
       dev.watchkeeper.mute.Inhibitions inhibitions,
       dev.watchkeeper.incident.IncidentStore incidents,
       dev.watchkeeper.incident.IncidentEngine incidentEngine,
-      Supplier<dev.watchkeeper.alert.LabelRoutes> labelRoutes) {}
+      Supplier<dev.watchkeeper.alert.LabelRoutes> labelRoutes,
+      dev.watchkeeper.rota.Rota rota,
+      Supplier<String> icalSecret) {}
 
   public HttpServer(Deps d) {
     Auth auth = new Auth(d.config());
