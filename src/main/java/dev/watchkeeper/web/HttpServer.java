@@ -92,6 +92,11 @@ public final class HttpServer implements AutoCloseable {
       new dev.watchkeeper.web.compat.PrometheusAlertsRoutes(auth, gate, d.mapper(), d.clock())
           .register(cfg.routes);
       new dev.watchkeeper.web.compat.AlertmanagerAlertsRoutes(d).register(cfg.routes);
+      if (d.rota() != null) {
+        FeedTokens tokens = new FeedTokens(d.icalSecret());
+        new ScheduleRoutes(d.config(), auth, d.mapper(), d.rota(), tokens).register(cfg.routes);
+        new IcalRoutes(d.config(), d.rota(), tokens).register(cfg.routes);
+      }
       cfg.routes.exception(ApiException.class, (e, ctx) -> writeError(ctx, e));
       cfg.routes.exception(HttpResponseException.class, (e, ctx) -> writeError(ctx,
           new ApiException(e.getStatus(), codeOf(e.getStatus()), e.getMessage())));
