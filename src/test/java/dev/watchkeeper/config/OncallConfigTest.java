@@ -255,6 +255,24 @@ class OncallConfigTest {
   }
 
   @Test
+  void anIcalSecretWrittenInTheFileIsAcceptedWithAWarning() {
+    ConfigResult r = ConfigLoader.parse("""
+        server: {ical_secret: "0123456789abcdef"}
+        services: [{id: a, integration_keys: [%s]}]
+        """.formatted(KEY), name -> null);
+    assertThat(r).isInstanceOf(ConfigResult.Valid.class);
+    ConfigResult.Valid v = (ConfigResult.Valid) r;
+    assertThat(v.config().server().icalSecret()).isEqualTo("0123456789abcdef");
+    assertThat(v.config().server().toString()).doesNotContain("0123456789abcdef");
+    assertThat(v.warnings()).containsExactly(
+        "server.ical_secret: plain-text secret in the config file; prefer ${ENV}");
+    assertThat(((ConfigResult.Valid) ConfigLoader.parse("""
+        server: {ical_secret: "${WK_ICAL:}"}
+        services: [{id: a, integration_keys: [%s]}]
+        """.formatted(KEY), name -> null)).config().server().icalSecret()).isNull();
+  }
+
+  @Test
   void aNightThatStartsWhenItEndsIsRejected() {
     assertThat(errors("""
         recovery: {night: "22:00-22:00"}
