@@ -22,7 +22,11 @@ import dev.watchkeeper.store.Dialect;
 import dev.watchkeeper.mute.Inhibitions;
 import dev.watchkeeper.mute.Silences;
 import dev.watchkeeper.store.JdbcAlertStore;
+import dev.watchkeeper.rota.Rota;
 import dev.watchkeeper.store.JdbcAuditLog;
+import dev.watchkeeper.store.JdbcOverrideStore;
+import dev.watchkeeper.store.JdbcPageLog;
+import dev.watchkeeper.store.JdbcServerSecrets;
 import dev.watchkeeper.store.JdbcSilenceStore;
 import dev.watchkeeper.store.JdbcIncidentStore;
 import dev.watchkeeper.store.JdbcEventStore;
@@ -84,8 +88,15 @@ public final class Application implements AutoCloseable {
       EventStore store = new JdbcEventStore(db, mapper);
       AlertStore alerts = new JdbcAlertStore(db, mapper);
       IncidentStore incidents = new JdbcIncidentStore(db, mapper);
-      Silences silences = new Silences(new JdbcSilenceStore(db, mapper), new JdbcAuditLog(db),
+      JdbcAuditLog audit = new JdbcAuditLog(db);
+      Silences silences = new Silences(new JdbcSilenceStore(db, mapper), audit,
           clock, () -> config.get().silences().maxDuration());
+      Rota rota = new Rota(rotaSetup(config), new JdbcOverrideStore(db), new JdbcPageLog(db),
+          audit, clock);
+      JdbcServerSecrets secrets = new JdbcServerSecrets(db, clock);
+      // The configured key wins; otherwise the database's, generated once for every node.
+      Supplier<String> icalSecret = () -> Optional.ofNullable(config.get().server().icalSecret())
+          .orElseGet(() -> secrets.secret("ical"));
       // Inhibition rules follow config reloads: read from the config in force at each batch.
       Inhibitions inhibitions = new Inhibitions(() -> config.get().inhibitRules(), alerts::firing);
       // Grouping follows config reloads: read from the config in force at each alert.
@@ -97,7 +108,7 @@ public final class Application implements AutoCloseable {
           silences::snapshot, inhibitions::snapshot,
           service -> config.get().service(service).map(WatchkeeperConfig.Service::lifecycle)
               .orElse(Lifecycle.DEFAULT),
-          escalator(config));
+          escalator(config, rota));
       this.timers = new IncidentTimers(incidentEngine, incidents, clock, meters);
       Supplier<LabelRoutes> labelRoutes = labelRoutes(config);
       this.processor = new EventProcessor(store, List.of(new AlertHandler(alerts, incidentEngine,
@@ -109,26 +120,47 @@ public final class Application implements AutoCloseable {
       this.http = new HttpServer(new HttpServer.Deps(config, mapper, committer, store, clock,
           meters, meters::scrape, db::ready, Version.get(), alerts,
           silences, inhibitions,
-          incidents, incidentEngine, labelRoutes));
+          incidents, incidentEngine, labelRoutes, rota, icalSecret));
     } catch (RuntimeException e) {
       db.close();
       throw e;
     }
   }
 
-  /** Escalation with the policies, users and teams of the config in force at each step. */
-  private static Escalator escalator(LiveConfig config) {
+  /**
+   * Escalation with the policies, users, teams and schedules of the config in force at each step;
+   * a schedule target pages whoever the rota has on call when the level fires.
+   */
+  private static Escalator escalator(LiveConfig config, Rota rota) {
     return new Escalator(
         service -> config.get().service(service)
             .flatMap(s -> Optional.ofNullable(s.escalationPolicy()))
             .flatMap(id -> config.get().oncall().policy(id)),
-        target -> switch (target.kind()) {
+        (target, at) -> switch (target.kind()) {
           case USER -> config.get().oncall().user(target.id()).map(u -> List.of(u.id()))
               .orElse(List.of());
           case TEAM -> config.get().oncall().team(target.id()).map(Team::members)
               .orElse(List.of());
-          case SCHEDULE -> List.of();
-        });
+          case SCHEDULE -> rota.resolve(target.id(), target.role(), at);
+        },
+        rota::reliefAfterPage);
+  }
+
+  /** The rota's view of the config in force, built once per config (the maps are not free). */
+  static Supplier<Rota.Setup> rotaSetup(LiveConfig config) {
+    AtomicReference<Map.Entry<WatchkeeperConfig, Rota.Setup>> built = new AtomicReference<>();
+    return () -> {
+      WatchkeeperConfig c = config.get();
+      Map.Entry<WatchkeeperConfig, Rota.Setup> b = built.get();
+      if (b == null || b.getKey() != c) {
+        Map<String, java.time.ZoneId> zones = new HashMap<>();
+        c.oncall().users().forEach(u -> zones.put(u.id(), u.timeZone()));
+        b = Map.entry(c, new Rota.Setup(c.oncall().schedules(), zones,
+            c.oncall().recovery().enabled(), c.oncall().recovery().night()));
+        built.set(b);
+      }
+      return b.getValue();
+    };
   }
 
   /**

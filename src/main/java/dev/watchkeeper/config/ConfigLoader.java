@@ -152,12 +152,13 @@ public final class ConfigLoader {
   private static WatchkeeperConfig bind(JsonNode tree, Problems problems) {
     ConfigNode root = ConfigNode.root(tree, problems,
         "server", "storage", "ingest", "logging", "api_tokens", "services", "silences",
-        "inhibit_rules", "users", "teams", "escalation_policies");
+        "inhibit_rules", "users", "teams", "escalation_policies", "schedules", "recovery");
     if (root == null) {
       return null;
     }
     Server server = server(
-        root.map("server", "host", "port", "public_url", "shutdown_grace"), problems);
+        root.map("server", "host", "port", "public_url", "shutdown_grace",
+            "ical_secret"), problems);
     Storage storage = storage(root.map("storage",
         "url", "username", "password", "data_dir", "pool_size", "writers"), problems);
     Ingest ingest = ingest(root.map("ingest",
@@ -248,7 +249,24 @@ public final class ConfigLoader {
           "must be an absolute http:// or https:// URL, got \"" + publicUrl + "\"");
     }
     Duration grace = n.duration("shutdown_grace", Server.DEFAULT_SHUTDOWN_GRACE);
-    return new Server(host, port, publicUrl, grace);
+    return new Server(host, port, publicUrl, grace, icalSecret(n, problems));
+  }
+
+  /** {@code server.ical_secret}: absent or empty means the database's generated secret. */
+  private static String icalSecret(ConfigNode n, Problems problems) {
+    Problems.Text t = n.text("ical_secret");
+    if (t == null || t.value().isEmpty()) {
+      return null;
+    }
+    if (t.value().length() < Server.MIN_ICAL_SECRET_LENGTH) {
+      problems.error(n.path("ical_secret"), "must be at least " + Server.MIN_ICAL_SECRET_LENGTH
+          + " characters, got " + t.value().length());
+      return null;
+    }
+    if (!t.fromEnv()) {
+      problems.warn(n.path("ical_secret"), "plain-text secret in the config file; prefer ${ENV}");
+    }
+    return t.value();
   }
 
   private static boolean isHttpUrl(String url) {

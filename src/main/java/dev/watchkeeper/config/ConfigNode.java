@@ -155,6 +155,18 @@ final class ConfigNode {
     return out;
   }
 
+  /** How many items the list at {@code key} has; 0 when absent or not a list. */
+  int size(String key) {
+    JsonNode n = node.get(key);
+    return n != null && n.isArray() ? n.size() : 0;
+  }
+
+  /** True when {@code key} holds a map. */
+  boolean isMap(String key) {
+    JsonNode n = node.get(key);
+    return n != null && n.isObject();
+  }
+
   /** True when {@code key} is absent or an empty list (not when it is the wrong type). */
   boolean isEmptyList(String key) {
     JsonNode n = node.get(key);

@@ -1,35 +1,64 @@
 package dev.watchkeeper.config;
 
+import dev.watchkeeper.config.WatchkeeperConfig.Recovery;
 import dev.watchkeeper.escalation.EscalationPolicy;
 import dev.watchkeeper.escalation.EscalationPolicy.Level;
 import dev.watchkeeper.escalation.EscalationPolicy.Target;
+import dev.watchkeeper.oncall.InvalidScheduleException;
+import dev.watchkeeper.oncall.Layer;
+import dev.watchkeeper.oncall.NightWindow;
+import dev.watchkeeper.oncall.Restriction;
+import dev.watchkeeper.oncall.Role;
+import dev.watchkeeper.oncall.Rotation;
+import dev.watchkeeper.oncall.Schedule;
 import dev.watchkeeper.people.ContactMethod;
 import dev.watchkeeper.people.Team;
 import dev.watchkeeper.people.User;
 import java.time.DateTimeException;
+import java.time.DayOfWeek;
 import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Binds the people and escalation sections: {@code users}, {@code teams},
- * {@code escalation_policies}. References between them (team members, policy targets) are
- * checked here; a service's {@code escalation_policy} is checked by {@link ConfigLoader} with
- * {@link #policyIds}.
+ * Binds the people, on-call and escalation sections: {@code users}, {@code teams},
+ * {@code schedules}, {@code recovery}, {@code escalation_policies}. References between them (team
+ * and layer members, policy targets) are checked here; a service's {@code escalation_policy} is
+ * checked by {@link ConfigLoader} with {@link #policyIds}.
+ *
+ * <p>A schedule is validated twice over: here for what only the config knows (the YAML shapes,
+ * user ids, value syntax), then by {@link Schedule#of} for the rules of the engine (RRULEs,
+ * restriction windows, missing parts); the engine's problems are reported under
+ * {@code schedules[i].}, except where a problem was already reported for the same place.
  */
 final class OncallConfigLoader {
   static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
   static final int MAX_USERS = 10_000;
   static final int MAX_CONTACT_METHODS = 10;
   static final int MAX_TARGETS = 20;
+  static final int MAX_SCHEDULES = 1000;
+  static final int MAX_LAYERS = 20;
+  static final int MAX_LAYER_MEMBERS = 100;
+  static final int MAX_RESTRICTIONS = 50;
+  static final int MAX_HOURLY = 8760;
+  static final int MAX_DAILY = 366;
+  static final int MAX_WEEKLY = 52;
+  private static final Pattern NIGHT = Pattern.compile("(\\d{2}:\\d{2})-(\\d{2}:\\d{2})");
+  private static final String WEEKDAYS = "mon, tue, wed, thu, fri, sat, sun";
 
   private OncallConfigLoader() {}
 
@@ -40,8 +69,284 @@ final class OncallConfigLoader {
     List<Team> teams = teams(root, userIds, problems);
     Set<String> teamIds = new HashSet<>();
     teams.forEach(t -> teamIds.add(t.id()));
-    List<EscalationPolicy> policies = policies(root, userIds, teamIds, problems);
-    return new WatchkeeperConfig.Oncall(users, teams, policies);
+    // Targets are checked against every declared id, valid or not: a broken schedule is reported
+    // once, not again at each policy that names it.
+    Set<String> scheduleIds = new HashSet<>();
+    List<Schedule> schedules = schedules(root, userIds, scheduleIds, problems);
+    List<EscalationPolicy> policies = policies(root, userIds, teamIds, scheduleIds, problems);
+    Recovery recovery = recovery(root.map("recovery", "enabled", "night", "relief"), problems);
+    return new WatchkeeperConfig.Oncall(users, teams, policies, schedules, recovery);
+  }
+
+  private static Recovery recovery(ConfigNode n, Problems problems) {
+    boolean enabled = n.bool("enabled", Recovery.DEFAULT_ENABLED);
+    NightWindow d = NightWindow.DEFAULT;
+    String night = n.string("night", null);
+    LocalTime start = d.start();
+    LocalTime end = d.end();
+    if (night != null) {
+      Matcher m = NIGHT.matcher(night.trim());
+      LocalTime s = null;
+      LocalTime e = null;
+      if (m.matches()) {
+        s = time(m.group(1));
+        e = time(m.group(2));
+      }
+      if (s == null || e == null) {
+        problems.error(n.path("night"), "expected \"HH:MM-HH:MM\" like \"22:00-07:00\" (local to"
+            + " each user's time_zone), got \"" + night + "\"");
+      } else if (s.equals(e)) {
+        problems.error(n.path("night"), "must not start and end at the same time, got \""
+            + night + "\"");
+      } else {
+        start = s;
+        end = e;
+      }
+    }
+    Duration relief = n.duration("relief", NightWindow.DEFAULT_RELIEF);
+    if (relief.compareTo(MIN_RELIEF) < 0 || relief.compareTo(Recovery.MAX_RELIEF) > 0) {
+      problems.error(n.path("relief"), "must be between " + ConfigNode.show(MIN_RELIEF) + " and "
+          + ConfigNode.show(Recovery.MAX_RELIEF) + ", got " + ConfigNode.show(relief));
+      relief = NightWindow.DEFAULT_RELIEF;
+    }
+    return new Recovery(enabled, new NightWindow(start, end, relief));
+  }
+
+  private static final Duration MIN_RELIEF = Duration.ofMinutes(1);
+
+  private static LocalTime time(String hhmm) {
+    try {
+      return LocalTime.parse(hhmm);
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  private static List<Schedule> schedules(ConfigNode root, Set<String> users,
+      Set<String> declared, Problems problems) {
+    List<Schedule> out = new ArrayList<>();
+    Map<String, String> seen = new HashMap<>();
+    root.forEach("schedules", List.of("id", "name", "time_zone", "layers"), s -> {
+      int before = problems.errors.size();
+      String id = id(s, seen, problems);
+      if (id != null) {
+        declared.add(id);
+      }
+      String name = s.string("name", id);
+      String zone = null;
+      if (!s.has("time_zone")) {
+        problems.error(s.path("time_zone"), "is required: a tz database name such as"
+            + " Europe/London (handoffs and restrictions are local times)");
+      } else {
+        zone = s.string("time_zone", null);
+        try {
+          ZoneId.of(zone);
+        } catch (DateTimeException | NullPointerException e) {
+          problems.error(s.path("time_zone"), "unknown time zone \"" + zone
+              + "\" (use a tz database name such as Europe/London)");
+          zone = null;
+        }
+      }
+      if (s.isEmptyList("layers")) {
+        problems.error(s.path("layers"), "at least one layer is required");
+      }
+      List<Layer> layers = new ArrayList<>();
+      boolean[] misaligned = {false};
+      s.forEach("layers", List.of("role", "rotation", "members", "start", "handoff_time",
+          "restrictions"), l -> layers.add(layer(l, users, problems, misaligned)));
+      if (layers.size() > MAX_LAYERS) {
+        problems.error(s.path("layers"), "at most " + MAX_LAYERS + " layers, got "
+            + layers.size());
+      }
+      // Items that are not maps were reported and skipped: the engine's indexes would be wrong.
+      if (id == null || zone == null || layers.size() != s.size("layers") || misaligned[0]) {
+        return;
+      }
+      List<String> reported = new ArrayList<>();
+      for (ConfigError e : problems.errors.subList(before, problems.errors.size())) {
+        reported.add(e.path());
+      }
+      try {
+        out.add(Schedule.of(id, name, zone, layers));
+      } catch (InvalidScheduleException e) {
+        for (String problem : e.problems()) {
+          int colon = problem.indexOf(": ");
+          String path = s.path() + "." + configPath(problem.substring(0, colon));
+          if (reported.stream().noneMatch(r -> samePlace(r, path))) {
+            problems.error(path, problem.substring(colon + 2));
+          }
+        }
+      }
+    });
+    if (out.size() > MAX_SCHEDULES) {
+      problems.error("schedules", "at most " + MAX_SCHEDULES + " schedules, got " + out.size());
+    }
+    return out;
+  }
+
+  /** The engine's path of a schedule problem in the config's words. */
+  private static String configPath(String enginePath) {
+    return enginePath.replaceFirst("^zone", "time_zone")
+        .replaceAll("(restrictions\\[\\d+])\\.start", "$1.from")
+        .replaceAll("(restrictions\\[\\d+])\\.end", "$1.to");
+  }
+
+  /** One path is the other or inside it. */
+  private static boolean samePlace(String a, String b) {
+    return a.equals(b) || inside(a, b) || inside(b, a);
+  }
+
+  private static boolean inside(String inner, String outer) {
+    return inner.startsWith(outer) && (inner.charAt(outer.length()) == '.'
+        || inner.charAt(outer.length()) == '[');
+  }
+
+  private static Layer layer(ConfigNode l, Set<String> users, Problems problems,
+      boolean[] misaligned) {
+    Role role = null;
+    String r = l.string("role", null);
+    if (r != null) {
+      try {
+        role = Role.valueOf(r.toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        problems.error(l.path("role"), "must be primary, secondary or shadow, got \"" + r + "\"");
+      }
+    }
+    Rotation rotation = rotation(l, problems);
+    List<String> members = l.strings("members");
+    if (members.size() != l.size("members")) {
+      misaligned[0] = true;
+    }
+    for (int i = 0; i < members.size(); i++) {
+      if (!users.contains(members.get(i))) {
+        problems.error(l.path("members") + "[" + i + "]", "unknown user \"" + members.get(i)
+            + "\"");
+      }
+    }
+    if (members.size() > MAX_LAYER_MEMBERS) {
+      problems.error(l.path("members"), "at most " + MAX_LAYER_MEMBERS + " members, got "
+          + members.size());
+    }
+    LocalDateTime start = null;
+    String st = l.string("start", null);
+    if (st != null) {
+      try {
+        start = LocalDateTime.parse(st);
+      } catch (DateTimeParseException e) {
+        problems.error(l.path("start"), "expected a local date-time like 2026-01-05T09:00 (no"
+            + " offset: it is local to the schedule's time_zone), got \"" + st + "\"");
+      }
+    }
+    LocalTime handoff = timeOfDay(l, "handoff_time", problems);
+    List<Restriction> restrictions = new ArrayList<>();
+    l.forEach("restrictions", List.of("days", "from", "to"), w -> {
+      Set<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
+      List<String> names = w.strings("days");
+      for (int i = 0; i < names.size(); i++) {
+        if (!weekdays(names.get(i), days)) {
+          problems.error(w.path("days") + "[" + i + "]", "unknown weekday \"" + names.get(i)
+              + "\" (use " + WEEKDAYS + ", or a range like mon-fri)");
+        }
+      }
+      LocalTime from = w.has("from") ? timeOfDay(w, "from", problems) : null;
+      LocalTime to = w.has("to") ? timeOfDay(w, "to", problems) : null;
+      if (!w.has("from")) {
+        problems.error(w.path("from"), "is required: the local time the window opens, like"
+            + " 09:00");
+      }
+      if (!w.has("to")) {
+        problems.error(w.path("to"), "is required: the local time the window closes, like"
+            + " 17:00 (a time not after `from` closes on the next day)");
+      }
+      if (from != null && from.equals(to)) {
+        problems.error(w.path(), "`to` must differ from `from` (" + from + "); cover a whole day"
+            + " with two windows");
+      }
+      restrictions.add(new Restriction(days, from, to));
+    });
+    if (restrictions.size() != l.size("restrictions")) {
+      misaligned[0] = true;
+    }
+    if (restrictions.size() > MAX_RESTRICTIONS) {
+      problems.error(l.path("restrictions"), "at most " + MAX_RESTRICTIONS + " windows, got "
+          + restrictions.size());
+    }
+    return new Layer(role, rotation, members, start, handoff, restrictions);
+  }
+
+  private static Rotation rotation(ConfigNode l, Problems problems) {
+    String forms = "{hourly: n}, {daily: n}, {weekly: n} or {rrule: \"FREQ=...\"}";
+    if (!l.has("rotation")) {
+      problems.error(l.path("rotation"), "is required: one of " + forms);
+      return null;
+    }
+    boolean isMap = l.isMap("rotation");
+    ConfigNode m = l.map("rotation", "hourly", "daily", "weekly", "rrule");
+    List<String> given = new ArrayList<>();
+    for (String k : List.of("hourly", "daily", "weekly", "rrule")) {
+      if (m.has(k)) {
+        given.add(k);
+      }
+    }
+    if (given.size() != 1) {
+      if (isMap) {
+        problems.error(m.path(), "exactly one of hourly, daily, weekly or rrule must be set,"
+            + " like " + forms);
+      }
+      return null;
+    }
+    return switch (given.get(0)) {
+      case "hourly" -> Rotation.hourly(m.integer("hourly", 1, 1, MAX_HOURLY));
+      case "daily" -> Rotation.daily(m.integer("daily", 1, 1, MAX_DAILY));
+      case "weekly" -> Rotation.weekly(m.integer("weekly", 1, 1, MAX_WEEKLY));
+      default -> Rotation.custom(m.string("rrule", ""));
+    };
+  }
+
+  private static LocalTime timeOfDay(ConfigNode n, String key, Problems problems) {
+    String t = n.string(key, null);
+    if (t == null) {
+      return null;
+    }
+    LocalTime time = time(t.trim());
+    if (time == null) {
+      problems.error(n.path(key), "expected a time of day like 09:00, got \"" + t + "\"");
+    }
+    return time;
+  }
+
+  /** Adds the weekdays {@code name} stands for ({@code mon}, {@code monday}, {@code mon-fri}). */
+  private static boolean weekdays(String name, Set<DayOfWeek> days) {
+    String n = name.trim().toLowerCase(Locale.ROOT);
+    int dash = n.indexOf('-');
+    if (dash > 0) {
+      DayOfWeek first = weekday(n.substring(0, dash).trim());
+      DayOfWeek last = weekday(n.substring(dash + 1).trim());
+      if (first == null || last == null) {
+        return false;
+      }
+      for (DayOfWeek d = first; ; d = d.plus(1)) {
+        days.add(d);
+        if (d == last) {
+          return true;
+        }
+      }
+    }
+    DayOfWeek d = weekday(n);
+    if (d != null) {
+      days.add(d);
+    }
+    return d != null;
+  }
+
+  private static DayOfWeek weekday(String n) {
+    for (DayOfWeek d : DayOfWeek.values()) {
+      String full = d.name().toLowerCase(Locale.ROOT);
+      if (n.equals(full) || n.equals(full.substring(0, 3))) {
+        return d;
+      }
+    }
+    return null;
   }
 
   private static List<User> users(ConfigNode root, Problems problems) {
@@ -109,7 +414,7 @@ final class OncallConfigLoader {
   }
 
   private static List<EscalationPolicy> policies(ConfigNode root, Set<String> users,
-      Set<String> teams, Problems problems) {
+      Set<String> teams, Set<String> schedules, Problems problems) {
     List<EscalationPolicy> out = new ArrayList<>();
     Map<String, String> seen = new HashMap<>();
     root.forEach("escalation_policies", List.of("id", "name", "levels", "repeat"), p -> {
@@ -132,8 +437,8 @@ final class OncallConfigLoader {
         if (!l.has("targets") || l.isEmptyList("targets")) {
           problems.error(l.path("targets"), "at least one target is required");
         }
-        l.forEach("targets", List.of("user", "team", "schedule"), t -> {
-          Target target = target(t, users, teams, problems);
+        l.forEach("targets", List.of("user", "team", "schedule", "role"), t -> {
+          Target target = target(t, users, teams, schedules, problems);
           if (target != null) {
             targets.add(target);
           }
@@ -156,7 +461,7 @@ final class OncallConfigLoader {
   }
 
   private static Target target(ConfigNode t, Set<String> users, Set<String> teams,
-      Problems problems) {
+      Set<String> schedules, Problems problems) {
     List<String> given = new ArrayList<>();
     for (String k : List.of("user", "team", "schedule")) {
       if (t.has(k)) {
@@ -168,6 +473,9 @@ final class OncallConfigLoader {
       return null;
     }
     String kind = given.get(0);
+    if (t.has("role") && !kind.equals("schedule")) {
+      problems.error(t.path("role"), "only a schedule target has a role");
+    }
     String id = t.string(kind, null);
     if (id == null) {
       return null;
@@ -188,9 +496,22 @@ final class OncallConfigLoader {
         return new Target(Target.Kind.TEAM, id);
       }
       default -> {
-        problems.error(t.path("schedule"), "schedule targets are not supported yet;"
-            + " name users or teams");
-        return null;
+        Role role = Role.PRIMARY;
+        String r = t.string("role", null);
+        if (r != null) {
+          if (r.equalsIgnoreCase("primary") || r.equalsIgnoreCase("secondary")) {
+            role = Role.valueOf(r.toUpperCase(Locale.ROOT));
+          } else {
+            problems.error(t.path("role"), "must be primary or secondary, got \"" + r + "\"");
+          }
+        }
+        if (!schedules.contains(id)) {
+          problems.error(t.path("schedule"), "unknown schedule \"" + id + "\""
+              + (schedules.isEmpty() ? " (schedules defines none)"
+                  : " (known: " + String.join(", ", new TreeSet<>(schedules)) + ")"));
+          return null;
+        }
+        return Target.schedule(id, role);
       }
     }
   }

@@ -5,6 +5,8 @@ import dev.watchkeeper.incident.Lifecycle;
 import dev.watchkeeper.people.Team;
 import dev.watchkeeper.people.User;
 import dev.watchkeeper.mute.InhibitRule;
+import dev.watchkeeper.oncall.NightWindow;
+import dev.watchkeeper.oncall.Schedule;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -54,7 +56,8 @@ public record WatchkeeperConfig(
   /** Returns a copy with the HTTP port replaced (CLI {@code --port}). */
   public WatchkeeperConfig withPort(int port) {
     return new WatchkeeperConfig(
-        new Server(server.host(), port, server.publicUrl(), server.shutdownGrace()),
+        new Server(server.host(), port, server.publicUrl(), server.shutdownGrace(),
+            server.icalSecret()),
         storage, ingest, logging, apiTokens, services, silences, oncall, inhibitRules);
   }
 
@@ -67,11 +70,31 @@ public record WatchkeeperConfig(
         ingest, logging, apiTokens, services, silences, oncall, inhibitRules);
   }
 
-  /** HTTP listener. */
-  public record Server(String host, int port, String publicUrl, Duration shutdownGrace) {
+  /**
+   * HTTP listener.
+   *
+   * @param icalSecret the key that signs iCalendar feed URLs, or null to use a random one
+   *     generated once and kept in the database
+   */
+  public record Server(String host, int port, String publicUrl, Duration shutdownGrace,
+      String icalSecret) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
+    /** Shortest {@code ical_secret} accepted. */
+    public static final int MIN_ICAL_SECRET_LENGTH = 16;
+
+    /** Without an iCalendar secret (the database's is used). */
+    public Server(String host, int port, String publicUrl, Duration shutdownGrace) {
+      this(host, port, publicUrl, shutdownGrace, null);
+    }
+
+    @Override
+    public String toString() {
+      return "Server[host=" + host + ", port=" + port + ", publicUrl=" + publicUrl
+          + ", shutdownGrace=" + shutdownGrace + ", icalSecret=" + (icalSecret == null ? "none"
+          : "***") + "]";
+    }
   }
 
   /**
@@ -122,14 +145,29 @@ public record WatchkeeperConfig(
     public static final String DEFAULT_LEVEL = "info";
   }
 
-  /** People and escalation: {@code users}, {@code teams}, {@code escalation_policies}. */
-  public record Oncall(List<User> users, List<Team> teams, List<EscalationPolicy> policies) {
+  /**
+   * People, escalation and on-call: {@code users}, {@code teams}, {@code escalation_policies},
+   * {@code schedules} and the {@code recovery} rule.
+   */
+  public record Oncall(List<User> users, List<Team> teams, List<EscalationPolicy> policies,
+      List<Schedule> schedules, Recovery recovery) {
     public static final Oncall EMPTY = new Oncall(List.of(), List.of(), List.of());
 
     public Oncall {
       users = List.copyOf(users);
       teams = List.copyOf(teams);
       policies = List.copyOf(policies);
+      schedules = schedules == null ? List.of() : List.copyOf(schedules);
+      recovery = recovery == null ? Recovery.DEFAULT : recovery;
+    }
+
+    /** Without schedules, and the default recovery rule. */
+    public Oncall(List<User> users, List<Team> teams, List<EscalationPolicy> policies) {
+      this(users, teams, policies, List.of(), Recovery.DEFAULT);
+    }
+
+    public Optional<Schedule> schedule(String id) {
+      return schedules.stream().filter(s -> s.id().equals(id)).findFirst();
     }
 
     public Optional<User> user(String id) {
@@ -143,6 +181,20 @@ public record WatchkeeperConfig(
     public Optional<EscalationPolicy> policy(String id) {
       return policies.stream().filter(p -> p.id().equals(id)).findFirst();
     }
+  }
+
+  /**
+   * The recovery rule ({@code recovery:}): a person paged during {@code night} on their own wall
+   * clock is skipped by every schedule for the night window's relief length after the page.
+   *
+   * @param enabled false turns the rule off (a kill switch: reliefs are derived from the recorded
+   *     pages, so none applies from the moment the config is reloaded)
+   */
+  public record Recovery(boolean enabled, NightWindow night) {
+    public static final boolean DEFAULT_ENABLED = true;
+    /** Longest relief a config may set. */
+    public static final Duration MAX_RELIEF = Duration.ofDays(7);
+    public static final Recovery DEFAULT = new Recovery(DEFAULT_ENABLED, NightWindow.DEFAULT);
   }
 
   /** Silences ({@code silences:}): the longest allowed silence. */

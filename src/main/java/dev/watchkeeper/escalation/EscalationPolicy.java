@@ -1,5 +1,6 @@
 package dev.watchkeeper.escalation;
 
+import dev.watchkeeper.oncall.Role;
 import java.time.Duration;
 import java.util.List;
 
@@ -32,8 +33,24 @@ public record EscalationPolicy(String id, String name, List<Level> levels, int r
     }
   }
 
-  /** A user, a team (all its members) or a schedule (whoever is on call when the level fires). */
-  public record Target(Kind kind, String id) {
+  /**
+   * A user, a team (all its members) or a schedule (whoever is on call for {@code role} when the
+   * level fires).
+   *
+   * @param role for a schedule, the role paged (primary or secondary); null otherwise
+   */
+  public record Target(Kind kind, String id, Role role) {
+
+    /** A user or team target; a schedule target for its primary. */
+    public Target(Kind kind, String id) {
+      this(kind, id, kind == Kind.SCHEDULE ? Role.PRIMARY : null);
+    }
+
+    /** Whoever is on call in schedule {@code id} for {@code role}. */
+    public static Target schedule(String id, Role role) {
+      return new Target(Kind.SCHEDULE, id, role);
+    }
+
     public enum Kind {
       USER, TEAM, SCHEDULE;
 
@@ -44,7 +61,8 @@ public record EscalationPolicy(String id, String name, List<Level> levels, int r
 
     @Override
     public String toString() {
-      return kind.wire() + " " + id;
+      return kind.wire() + " " + id + (kind == Kind.SCHEDULE && role != Role.PRIMARY
+          ? " (" + role.name().toLowerCase(java.util.Locale.ROOT) + ")" : "");
     }
   }
 }

@@ -9,11 +9,14 @@ import dev.watchkeeper.incident.IncidentTx;
 import dev.watchkeeper.incident.Paging;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -27,21 +30,47 @@ import java.util.function.Function;
  * commit together with the change that caused them, so a crash neither loses nor doubles a level
  * (the timer row is removed in the transaction that fires it).
  *
+ * <p>A page that starts a relief under the recovery rule (a night page) adds a line such as
+ * {@code ann relieved until 2026-11-24T03:10Z (paged at night; recovery rule)} to the timeline;
+ * the relief itself is derived from the page by the schedules, not stored here.
+ *
  * <p>Threading: stateless apart from the lookups it is given, which read the config in force.
  */
 public final class Escalator implements Paging {
+  private static final DateTimeFormatter MINUTES =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm'Z'").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter SECONDS =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
+
   private final Function<String, Optional<EscalationPolicy>> policyOfService;
-  private final Function<Target, List<String>> resolve;
+  private final BiFunction<Target, Instant, List<String>> resolve;
+  private final BiFunction<String, Instant, Optional<Instant>> reliefAfterPage;
 
   /**
+   * Without the recovery rule.
+   *
    * @param policyOfService the policy a service names, if any
    * @param resolve the user ids a target stands for now: a user, a team's members, or whoever
    *     is on call in a schedule (in order; may be empty)
    */
   public Escalator(Function<String, Optional<EscalationPolicy>> policyOfService,
       Function<Target, List<String>> resolve) {
+    this(policyOfService, (target, at) -> resolve.apply(target), (user, at) -> Optional.empty());
+  }
+
+  /**
+   * @param policyOfService the policy a service names, if any
+   * @param resolve the user ids a target stands for at the instant the level fires: a user, a
+   *     team's members, or whoever is on call in a schedule (in order; may be empty)
+   * @param reliefAfterPage the end of the relief (recovery rule) a page of this user at this
+   *     instant starts, if it starts one: written on the incident's timeline
+   */
+  public Escalator(Function<String, Optional<EscalationPolicy>> policyOfService,
+      BiFunction<Target, Instant, List<String>> resolve,
+      BiFunction<String, Instant, Optional<Instant>> reliefAfterPage) {
     this.policyOfService = policyOfService;
     this.resolve = resolve;
+    this.reliefAfterPage = reliefAfterPage;
   }
 
   @Override
@@ -101,7 +130,7 @@ public final class Escalator implements Paging {
     Level l = policy.levels().get(level - 1);
     Set<String> people = new LinkedHashSet<>();
     for (Target t : l.targets()) {
-      people.addAll(resolve.apply(t));
+      people.addAll(resolve.apply(t, now));
     }
     List<String> paged = new ArrayList<>(people);
     if (l.roundRobin() && paged.size() > 1) {
@@ -109,8 +138,12 @@ public final class Escalator implements Paging {
       paged = List.of(paged.get((int) (turn % paged.size())));
     }
     String targets = String.join(", ", l.targets().stream().map(Target::toString).toList());
+    List<String> reliefs = new ArrayList<>();
     for (String user : paged) {
       tx.addPage(incidentId, level, user, now, reason);
+      reliefAfterPage.apply(user, now).ifPresent(until -> reliefs.add(user + " relieved until "
+          + (until.getEpochSecond() % 60 == 0 ? MINUTES : SECONDS).format(until)
+          + " (paged at night; recovery rule)"));
     }
     tx.saveEscalation(new EscalationState(incidentId, policy.id(), level, round, now, false));
     tx.scheduleTimer(incidentId, IncidentTimer.Kind.ESCALATE, now.plus(l.delay()), now);
@@ -120,6 +153,9 @@ public final class Escalator implements Paging {
     tx.addTimeline(incidentId, now, "system", "incident.escalated", what + " of policy "
         + policy.id() + " (targets: " + targets + "; " + who + "): " + reason
         + "; next level unless acknowledged within " + human(l.delay()));
+    for (String relief : reliefs) {
+      tx.addTimeline(incidentId, now, "system", "oncall.relieved", relief);
+    }
   }
 
   private static String ordinal(int n) {

@@ -51,7 +51,9 @@ public final class HttpServer implements AutoCloseable {
       dev.watchkeeper.mute.Inhibitions inhibitions,
       dev.watchkeeper.incident.IncidentStore incidents,
       dev.watchkeeper.incident.IncidentEngine incidentEngine,
-      Supplier<dev.watchkeeper.alert.LabelRoutes> labelRoutes) {}
+      Supplier<dev.watchkeeper.alert.LabelRoutes> labelRoutes,
+      dev.watchkeeper.rota.Rota rota,
+      Supplier<String> icalSecret) {}
 
   public HttpServer(Deps d) {
     Auth auth = new Auth(d.config());
@@ -101,6 +103,11 @@ public final class HttpServer implements AutoCloseable {
       new dev.watchkeeper.web.compat.PrometheusAlertsRoutes(auth, gate, d.mapper(), d.clock())
           .register(cfg.routes);
       new dev.watchkeeper.web.compat.AlertmanagerAlertsRoutes(d).register(cfg.routes);
+      if (d.rota() != null) {
+        FeedTokens tokens = new FeedTokens(d.icalSecret());
+        new ScheduleRoutes(d.config(), auth, d.mapper(), d.rota(), tokens).register(cfg.routes);
+        new IcalRoutes(d.config(), d.rota(), tokens).register(cfg.routes);
+      }
       cfg.routes.exception(ApiException.class, (e, ctx) -> writeError(ctx, e));
       cfg.routes.exception(HttpResponseException.class, (e, ctx) -> writeError(ctx,
           new ApiException(e.getStatus(), codeOf(e.getStatus()), e.getMessage())));

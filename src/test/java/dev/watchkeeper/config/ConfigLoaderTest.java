@@ -49,6 +49,10 @@ class ConfigLoaderTest {
     assertThat(config.services().get(0).labelRoutes())
         .extracting(WatchkeeperConfig.LabelRoute::service)
         .containsExactly("payments-db", "payments-db");
+    assertThat(config.oncall().schedules()).extracting(s -> s.id()).containsExactly("db");
+    assertThat(config.oncall().schedule("db").orElseThrow().layers()).hasSize(2);
+    assertThat(config.oncall().recovery()).isEqualTo(WatchkeeperConfig.Recovery.DEFAULT);
+    assertThat(config.server().icalSecret()).isNull();
   }
 
   @Test
@@ -128,7 +132,7 @@ class ConfigLoaderTest {
   @Test
   void badFileReportsEveryErrorWithItsPath() throws IOException {
     assertThat(errors(resource("bad-many-errors.yml"), NO_ENV)).containsExactly(
-        "server.colour: unknown key (known: host, port, public_url, shutdown_grace)",
+        "server.colour: unknown key (known: host, port, public_url, shutdown_grace, ical_secret)",
         "server.host: must not be empty",
         "server.port: must be between 0 and 65535, got 70000",
         "server.public_url: must be an absolute http:// or https:// URL, got \"ftp://example.com\"",
@@ -168,7 +172,7 @@ class ConfigLoaderTest {
   void unknownTopLevelKeyListsTheKnownOnes() {
     assertThat(errors("servics: []\n" + ONE_SERVICE, NO_ENV)).containsExactly(
         "servics: unknown key (known: server, storage, ingest, logging, api_tokens, services,"
-            + " silences, inhibit_rules, users, teams, escalation_policies)");
+            + " silences, inhibit_rules, users, teams, escalation_policies, schedules, recovery)");
   }
 
   @Test
