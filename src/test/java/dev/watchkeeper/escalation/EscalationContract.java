@@ -3,8 +3,10 @@ package dev.watchkeeper.escalation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.watchkeeper.alert.AlertHandler;
+import dev.watchkeeper.config.ConfigLoader;
+import dev.watchkeeper.config.ConfigResult;
+import dev.watchkeeper.config.WatchkeeperConfig;
 import dev.watchkeeper.config.WatchkeeperConfig.Storage;
-import dev.watchkeeper.escalation.EscalationPolicy.Level;
 import dev.watchkeeper.escalation.EscalationPolicy.Target;
 import dev.watchkeeper.event.Event;
 import dev.watchkeeper.event.Severity;
@@ -36,27 +38,55 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The classic escalation map on durable timers, with a settable clock: level 1 first responders
+ * The classic escalation map, written in the config, on durable timers with a settable clock: level 1 first responders
  * get 15 minutes, level 2 engineers until T+60, level 3 seniors 30 more minutes, then
  * developers, and the CTO only if all else failed. Run against every supported database.
  */
 abstract class EscalationContract {
   static final Instant T0 = Instant.parse("2026-11-23T03:00:00Z");
 
-  static final EscalationPolicy CLASSIC = new EscalationPolicy("classic", "Classic", List.of(
-      new Level(List.of(new Target(Target.Kind.TEAM, "first")), Duration.ofMinutes(15), false),
-      new Level(List.of(new Target(Target.Kind.TEAM, "engineers")), Duration.ofMinutes(45),
-          false),
-      new Level(List.of(new Target(Target.Kind.USER, "sam")), Duration.ofMinutes(30), false),
-      new Level(List.of(new Target(Target.Kind.TEAM, "developers")), Duration.ofMinutes(30),
-          false),
-      new Level(List.of(new Target(Target.Kind.USER, "cto")), Duration.ofMinutes(30), false)),
-      0);
-  static final EscalationPolicy ROTATING = new EscalationPolicy("rotating", "Rotating", List.of(
-      new Level(List.of(new Target(Target.Kind.TEAM, "first")), Duration.ofMinutes(5), true)),
-      1);
-  static final Map<String, List<String>> TEAMS = Map.of("first", List.of("ann", "ben"),
-      "engineers", List.of("eve", "ed"), "developers", List.of("dev1", "dev2", "dev3"));
+  /** The classic map, written in the config as an operator would. */
+  static final WatchkeeperConfig CONFIG = load("""
+      users:
+        - {id: ann}
+        - {id: ben}
+        - {id: eve}
+        - {id: ed}
+        - {id: sam}
+        - {id: dev1}
+        - {id: dev2}
+        - {id: dev3}
+        - {id: cto}
+      teams:
+        - {id: first, members: [ann, ben]}
+        - {id: engineers, members: [eve, ed]}
+        - {id: developers, members: [dev1, dev2, dev3]}
+      escalation_policies:
+        - id: classic
+          levels:
+            - {targets: [{team: first}], delay: 15m}       # first responders: 15 minutes
+            - {targets: [{team: engineers}], delay: 45m}   # engineers until T+60
+            - {targets: [{user: sam}], delay: 30m}         # seniors, 30 more minutes
+            - {targets: [{team: developers}], delay: 30m}  # then developers
+            - {targets: [{user: cto}], delay: 30m}         # the CTO only if all else failed
+        - id: rotating
+          repeat: 1
+          levels:
+            - {targets: [{team: first}], delay: 5m, round_robin: true}
+      services:
+        - {id: classic, integration_keys: [{name: k, key: classic-key-1}],
+           escalation_policy: classic}
+        - {id: rotating, integration_keys: [{name: k, key: rotating-key-1}],
+           escalation_policy: rotating}
+      """);
+  static final EscalationPolicy CLASSIC = CONFIG.oncall().policy("classic").orElseThrow();
+  static final EscalationPolicy ROTATING = CONFIG.oncall().policy("rotating").orElseThrow();
+
+  static WatchkeeperConfig load(String yaml) {
+    ConfigResult r = ConfigLoader.parse(yaml, name -> null);
+    assertThat(r).isInstanceOf(ConfigResult.Valid.class);
+    return ((ConfigResult.Valid) r).config();
+  }
 
   Database db;
   JdbcIncidentStore incidents;
@@ -89,12 +119,10 @@ abstract class EscalationContract {
       }
     };
     Escalator escalator = new Escalator(
-        service -> switch (service) {
-          case "classic" -> Optional.of(CLASSIC);
-          case "rotating" -> Optional.of(ROTATING);
-          default -> Optional.empty();
-        },
-        target -> target.kind() == Target.Kind.TEAM ? TEAMS.get(target.id())
+        service -> CONFIG.service(service).map(WatchkeeperConfig.Service::escalationPolicy)
+            .flatMap(id -> CONFIG.oncall().policy(id)),
+        target -> target.kind() == Target.Kind.TEAM
+            ? CONFIG.oncall().team(target.id()).orElseThrow().members()
             : List.of(target.id()));
     engine = new IncidentEngine(incidents, clock, service -> Grouping.DEFAULT,
         () -> labels -> List.of(), () -> labels -> List.of(),
