@@ -21,7 +21,9 @@ import java.util.Locale;
  * What the escalation crash tests share: a config with one service whose every alert opens its
  * own incident and escalates through a policy of {@code levels} levels ({@code u1} .. {@code uN},
  * one user per level, no repeat), posting events, reading incidents through the API, and the
- * pages a user sees.
+ * pages a user sees. Incidents are grouped by the label {@code alert}, which each event sets to
+ * its dedup key; not by {@code window: 0s}, which still puts alerts reconciled in one batch (same
+ * {@code now}) into one incident.
  */
 final class EscalationRig {
   static final String ADMIN_TOKEN = "escalation-admin-token";
@@ -83,7 +85,7 @@ final class EscalationRig {
         %sservices:
           - id: crash
             integration_keys: [{name: k, key: %s}]
-            grouping: {window: 0s}
+            grouping: {by: [alert]}
             escalation_policy: crash
         """.formatted(storage, ADMIN_TOKEN, users, levelList, INTEGRATION_KEY));
     return new Setup(jar, dir, config, pg);
@@ -109,7 +111,7 @@ final class EscalationRig {
   static int post(String baseUrl, String eventId, String dedupKey, String summary) {
     String body = "{\"id\":\"" + eventId + "\",\"source\":\"crash-test\",\"type\":\"crash.down\","
         + "\"severity\":\"critical\",\"dedup_key\":\"" + dedupKey + "\",\"summary\":\"" + summary
-        + "\"}";
+        + "\",\"labels\":{\"alert\":\"" + dedupKey + "\"}}";
     try {
       return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/events"))
           .header("Authorization", "Bearer " + INTEGRATION_KEY)
