@@ -16,6 +16,7 @@ import dev.watchkeeper.config.WatchkeeperConfig;
 import dev.watchkeeper.event.EventProcessor;
 import dev.watchkeeper.event.EventStore;
 import dev.watchkeeper.event.GroupCommitter;
+import dev.watchkeeper.event.ProcessorLease;
 import dev.watchkeeper.obs.LogEvent;
 import dev.watchkeeper.store.Database;
 import dev.watchkeeper.store.Dialect;
@@ -30,6 +31,7 @@ import dev.watchkeeper.store.JdbcServerSecrets;
 import dev.watchkeeper.store.JdbcSilenceStore;
 import dev.watchkeeper.store.JdbcIncidentStore;
 import dev.watchkeeper.store.JdbcEventStore;
+import dev.watchkeeper.store.PgProcessorLease;
 import dev.watchkeeper.web.HttpServer;
 import dev.watchkeeper.web.Json;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -113,7 +115,8 @@ public final class Application implements AutoCloseable {
       Supplier<LabelRoutes> labelRoutes = labelRoutes(config);
       this.processor = new EventProcessor(store, List.of(new AlertHandler(alerts, incidentEngine,
           labelRoutes, meters, resolved -> silences.expireWhenResolved(resolved, alerts::firing))),
-          meters);
+          meters, db.dialect() == Dialect.POSTGRES ? new PgProcessorLease(db.dataSource())
+              : ProcessorLease.ALWAYS);
       int writers = db.dialect() == Dialect.SQLITE ? 1 : c.storage().writers();
       this.committer = new GroupCommitter(store, writers, c.ingest().commitMaxEvents(), meters,
           processor::wake);

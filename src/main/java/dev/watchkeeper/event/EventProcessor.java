@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * Reads the event log in order after the recorded position, hands events to the handlers, then
  * records the new position. Woken after every commit; also polls, so events committed by another
  * node are seen. A handler failure stops progress (nothing is skipped) and is retried after a
- * pause.
+ * pause. Only while it holds the {@link ProcessorLease} (on PostgreSQL, one node of those sharing
+ * the database); otherwise it asks again every {@link #POLL}.
  *
  * <p>Threading: one thread of its own; {@link #wake} from any thread.
  */
@@ -26,14 +27,23 @@ public final class EventProcessor implements AutoCloseable {
 
   private final EventStore store;
   private final List<EventHandler> handlers;
+  private final ProcessorLease lease;
   private final Semaphore signal = new Semaphore(0);
   private final Counter processed;
   private final Thread thread;
   private volatile boolean running = true;
 
+  /** A processor that always processes (one node). */
   public EventProcessor(EventStore store, List<EventHandler> handlers, MeterRegistry meters) {
+    this(store, handlers, meters, ProcessorLease.ALWAYS);
+  }
+
+  /** @param lease held by at most one node at a time; this one processes only while it holds it */
+  public EventProcessor(EventStore store, List<EventHandler> handlers, MeterRegistry meters,
+      ProcessorLease lease) {
     this.store = store;
     this.handlers = List.copyOf(handlers);
+    this.lease = lease;
     this.processed = Counter.builder("watchkeeper.events.processed")
         .description("Events handed to routing and alerting").register(meters);
     this.thread = new Thread(this::run, "wk-event-processor");
@@ -51,7 +61,7 @@ public final class EventProcessor implements AutoCloseable {
   private void run() {
     while (running) {
       try {
-        if (!step()) {
+        if (!lease.hold() || !step()) {
           signal.tryAcquire(POLL.toMillis(), TimeUnit.MILLISECONDS);
           signal.drainPermits();
         }
@@ -93,5 +103,6 @@ public final class EventProcessor implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    lease.close();
   }
 }

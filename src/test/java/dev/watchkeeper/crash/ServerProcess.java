@@ -28,12 +28,15 @@ final class ServerProcess implements AutoCloseable {
   private final Path log;
   private final String baseUrl;
   private final Duration startup;
+  private final long spawnedAt;
 
-  private ServerProcess(Process process, Path log, String baseUrl, Duration startup) {
+  private ServerProcess(Process process, Path log, String baseUrl, Duration startup,
+      long spawnedAt) {
     this.process = process;
     this.log = log;
     this.baseUrl = baseUrl;
     this.startup = startup;
+    this.spawnedAt = spawnedAt;
   }
 
   /**
@@ -49,6 +52,7 @@ final class ServerProcess implements AutoCloseable {
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
     long t0 = System.nanoTime();
+    long spawnedAt = System.currentTimeMillis();
     Process p;
     try {
       p = pb.start();
@@ -79,7 +83,8 @@ final class ServerProcess implements AutoCloseable {
       throw new AssertionError("the server exited with code " + p.exitValue()
           + " before listening; end of " + log + ":" + tail(log, 30));
     }
-    return new ServerProcess(p, log, url.get(), Duration.ofNanos(System.nanoTime() - t0));
+    return new ServerProcess(p, log, url.get(), Duration.ofNanos(System.nanoTime() - t0),
+        spawnedAt);
   }
 
   String baseUrl() {
@@ -89,6 +94,11 @@ final class ServerProcess implements AutoCloseable {
   /** From process start to the listening line. */
   Duration startup() {
     return startup;
+  }
+
+  /** When the process was started (epoch milliseconds). */
+  long spawnedAt() {
+    return spawnedAt;
   }
 
   Path log() {

@@ -176,7 +176,7 @@ final class HeapBench {
   }
 
   /** Full GC, then the class histogram (full GC again, live objects) and heap_info; RSS; DB. */
-  private static Reading jvmReading(String label, long alerts, long pid, Path data)
+  static Reading jvmReading(String label, long alerts, long pid, Path data)
       throws IOException, InterruptedException {
     jcmd(pid, "GC.run");
     String histo = jcmd(pid, "GC.class_histogram");
@@ -202,13 +202,13 @@ final class HeapBench {
         size(data.resolve("watchkeeper.db-shm")));
   }
 
-  private static String jcmd(long pid, String command) throws IOException {
+  static String jcmd(long pid, String command) throws IOException {
     Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
     return Proc.run(List.of(Files.isExecutable(jcmd) ? jcmd.toString() : "jcmd",
         Long.toString(pid), command), 120);
   }
 
-  private static long size(Path p) {
+  static long size(Path p) {
     try {
       return Files.size(p);
     } catch (IOException e) {

@@ -31,11 +31,12 @@ public final class IngestBench {
   record Options(Path jar, List<String> targets, List<Integer> batches, List<Integer> connections,
       double warmup, double duration, int keys, long maxRequests, int loops,
       List<String> serverJavaOpts, String pgParams, Path out, Path logDir, int incidents,
-      int listConnections, double drainTimeout, int heapAlerts) {}
+      int listConnections, double drainTimeout, int heapAlerts, int timers, double timerWindow,
+      double timerLead) {}
 
   /** All targets, in the order they run by default. */
   static final List<String> ALL_TARGETS =
-      List.of("sqlite", "pg", "am", "sqlite-v2", "incidents", "am-list", "heap");
+      List.of("sqlite", "pg", "am", "sqlite-v2", "incidents", "am-list", "heap", "timers");
 
   /** One measured scenario. */
   record Row(String target, int batch, int conns, LoadGenerator.Result r, double eventsPerSec,
@@ -91,6 +92,7 @@ public final class IngestBench {
   private ListStudy listStudy;
   private AmListStudy amListStudy;
   private HeapBench.HeapStudy heapStudy;
+  private TimersBench.TimersStudy timersStudy;
 
   private IngestBench(Options opt) {
     this.opt = opt;
@@ -173,6 +175,10 @@ public final class IngestBench {
           heapStudy = HeapBench.run(this);
           continue;
         }
+        if (target.equals("timers")) {
+          timersStudy = TimersBench.run(this);
+          continue;
+        }
         for (int batch : opt.batches()) {
           for (int conns : opt.connections()) {
             rows.add(scenario(target, batch, conns));
@@ -184,7 +190,8 @@ public final class IngestBench {
         postgres.close();
       }
     }
-    String md = Report.markdown(opt, machine, rows, listStudy, amListStudy, heapStudy, notes,
+    String md = Report.markdown(opt, machine, rows, listStudy, amListStudy, heapStudy,
+        timersStudy, notes,
         postgres == null ? null : postgres.description,
         alertmanager == null ? null : Proc.runQuietly(List.of(alertmanager.toString(), "--version"))
             .lines().findFirst().orElse(""));
@@ -506,7 +513,7 @@ public final class IngestBench {
     return out;
   }
 
-  private static String sha256(String s) {
+  static String sha256(String s) {
     try {
       return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
           .digest(s.getBytes(StandardCharsets.UTF_8)));
@@ -515,7 +522,7 @@ public final class IngestBench {
     }
   }
 
-  private static String yaml(String s) {
+  static String yaml(String s) {
     return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 
@@ -532,13 +539,16 @@ public final class IngestBench {
     return String.join("\n",
         "usage: java -jar bench/target/ingest-bench.jar [options]",
         "  --jar PATH            server jar (default: <project>/target/watchkeeper.jar)",
-        "  --targets LIST        any of sqlite,pg,am,sqlite-v2,incidents,am-list,heap (default all):",
+        "  --targets LIST        any of sqlite,pg,am,sqlite-v2,incidents,am-list,heap,timers"
+            + " (default all):",
         "                        sqlite/pg = POST /api/v1/events, am = Alertmanager baseline,",
         "                        sqlite-v2 = Watchkeeper POST /api/v2/alerts (SQLite, same bodies",
         "                        as am), incidents = GET /api/v1/incidents with --incidents rows,",
         "                        am-list = Alertmanager GET /api/v2/alerts with --incidents alerts,",
         "                        heap = retained heap and RSS per active alert with --heap-alerts",
-        "                        firing alerts, Watchkeeper (SQLite) and Alertmanager",
+        "                        firing alerts, Watchkeeper (SQLite) and Alertmanager;",
+        "                        timers = lateness of --timers escalation timers due over",
+        "                        --timer-window s, and the heap with them pending (SQLite)",
         "  --batches LIST        events per request (default 1,100)",
         "  --connections LIST    concurrent keep-alive connections (default 64; e.g. 16,64,128)",
         "  --warmup SECONDS      warm-up before measuring (default 20; the server JIT needs it)",
@@ -553,6 +563,9 @@ public final class IngestBench {
         "  --list-connections N  connections for the list scenarios (default 4)",
         "  --drain-timeout S     max wait for the event backlog to drain after load (default 60)",
         "  --heap-alerts N       distinct firing alerts for the heap target (default 100000)",
+        "  --timers N            pending escalation timers for the timers target (default 100000)",
+        "  --timer-window S      the timers come due evenly over this many seconds (default 60)",
+        "  --timer-lead S        the first is due this long after the fill starts (default 30)",
         "  --out PATH            Markdown results (default bench/RESULTS.md)",
         "  --log-dir PATH        server logs (default bench/target/bench-logs)");
   }
@@ -575,6 +588,9 @@ public final class IngestBench {
     o.put("list-connections", "4");
     o.put("drain-timeout", "60");
     o.put("heap-alerts", "100000");
+    o.put("timers", "100000");
+    o.put("timer-window", "60");
+    o.put("timer-lead", "30");
     o.put("out", benchDir.resolve("RESULTS.md").toString());
     o.put("log-dir", benchDir.resolve("target/bench-logs").toString());
     for (int i = 0; i < args.length; i++) {
@@ -621,9 +637,16 @@ public final class IngestBench {
         ints(o.get("incidents"), 1, 10_000_000).get(0),
         ints(o.get("list-connections"), 1, 1024).get(0),
         Double.parseDouble(o.get("drain-timeout")),
-        ints(o.get("heap-alerts"), 1000, 10_000_000).get(0));
+        ints(o.get("heap-alerts"), 1000, 10_000_000).get(0),
+        ints(o.get("timers"), 1, 10_000_000).get(0), Double.parseDouble(o.get("timer-window")),
+        Double.parseDouble(o.get("timer-lead")));
     if (opt.warmup() < 0 || opt.duration() <= 0 || opt.duration() > 3600 || opt.warmup() > 3600) {
       throw new IllegalArgumentException("warm-up must be 0..3600 s and duration 0..3600 s");
+    }
+    if (opt.timerWindow() < 1 || opt.timerWindow() > 3600 || opt.timerLead() < 10
+        || opt.timerLead() > 3600) {
+      throw new IllegalArgumentException("--timer-window must be 1..3600 s and --timer-lead"
+          + " 10..3600 s");
     }
     return opt;
   }

@@ -1,6 +1,7 @@
 package dev.watchkeeper.bench;
 
 import dev.watchkeeper.bench.IngestBench.AmListStudy;
+import dev.watchkeeper.bench.IngestBench.Cpu;
 import dev.watchkeeper.bench.IngestBench.ListRow;
 import dev.watchkeeper.bench.IngestBench.ListStudy;
 import dev.watchkeeper.bench.IngestBench.Options;
@@ -43,7 +44,8 @@ final class Report {
   }
 
   static String markdown(Options o, String machine, List<Row> rows, ListStudy list,
-      AmListStudy amList, HeapBench.HeapStudy heap, List<String> notes, String postgres,
+      AmListStudy amList, HeapBench.HeapStudy heap, TimersBench.TimersStudy timers,
+      List<String> notes, String postgres,
       String alertmanager) {
     StringBuilder sb = new StringBuilder();
     sb.append("# Watchkeeper ingest and list benchmark\n\n");
@@ -82,6 +84,7 @@ final class Report {
       // Only list and/or heap targets were run: no ingest tables.
       sb.append(lists(list, amList));
       sb.append(heap(heap));
+      sb.append(timers(timers));
       return sb.toString();
     }
     sb.append("## Results\n\n");
@@ -144,6 +147,7 @@ final class Report {
     sb.append(processing(rows, o));
     sb.append(lists(list, amList));
     sb.append(heap(heap));
+    sb.append(timers(timers));
     sb.append("## Start to ready, idle memory\n\n");
     sb.append("Each scenario starts a fresh server with an empty database (migrations included)."
         + " Goal (PRODUCT.md §4): < 2 s to ready, < 250 MB idle RSS.\n\n");
@@ -367,6 +371,93 @@ final class Report {
   }
 
   /** Goal (issue): at most 1 KB of heap per active alert at 100k active alerts. */
+  static final long TIMER_GOAL_P99_MS = 250;
+
+  /** The timers target: lateness of N escalation timers firing on one node, heap, CPU. */
+  static String timers(TimersBench.TimersStudy t) {
+    if (t == null) {
+      return "";
+    }
+    long[] l = t.lateness();
+    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
+        "## Escalation timers (%,d pending, one node, SQLite)%n%n", t.timers()));
+    sb.append(String.format(Locale.ROOT, "A SQLite database filled with the server stopped:"
+        + " %,d triggered incidents, each at level 1 of a two-level policy (`u1`, delay 1m, then"
+        + " `u2`, delay 1h) with its escalation state, its level-1 page and one pending"
+        + " `escalate` timer; the timers are due evenly over %.0f s (one every %.2f ms, %,.0f per"
+        + " second). Filled in %.1f s (database %.1f MiB). The server was started on it"
+        + " (listening %.0f ms and ready %.0f ms after its start) and ready %.1f s before the"
+        + " first timer was due; it fires each timer by paging level 2 (one transaction for"
+        + " the timers due at that moment, at most 200). **Lateness** = the level-2 page's"
+        + " `incident_pages.at` (the firing transaction's clock, also"
+        + " `incident_escalations.fired_at`) minus the timer's due time. **Commit lag**:"
+        + " `/metrics` sampled every 100 ms (%d samples); at each, the age of the oldest due"
+        + " timer not yet counted in `" + TimersBench.FIRED + "` (counted after the commit), so"
+        + " it includes the commit.%n%n",
+        t.timers(), t.windowSecs(), t.windowSecs() * 1000 / t.timers(),
+        t.timers() / t.windowSecs(), t.fillSecs(), t.dbBytes() / 1048576.0,
+        t.startup().listeningMs(), t.startup().readyMs(), (t.firstDue() - t.readyAt()) / 1000.0,
+        t.samples()));
+    sb.append("| timers | fired (level 2 paged) | missing | paged twice | early | lateness p50"
+        + " | p90 | p99 | p99.9 | max | commit lag p99 / max (sampled) | goal: p99 < "
+        + TIMER_GOAL_P99_MS + " ms |\n");
+    sb.append("|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n");
+    long p99 = TimersBench.pct(l, 99);
+    sb.append(String.format(Locale.ROOT, "| %,d | %,d | %,d | %,d | %,d | %d ms | %d ms | **%d ms**"
+            + " | %d ms | %d ms | %.0f / %d ms | %s |%n%n", t.timers(), t.fired(), t.missing(),
+        t.duplicates(), t.early(), TimersBench.pct(l, 50), TimersBench.pct(l, 90), p99,
+        TimersBench.pct(l, 99.9), l.length == 0 ? -1 : l[l.length - 1], t.lagP99Ms(),
+        t.lagMaxMs(), t.missing() == 0 && l.length > 0 && p99 < TIMER_GOAL_P99_MS
+            ? "**met**" : "**not met**"));
+    sb.append(t.overGoal() == 0 ? "No timer fired " + TIMER_GOAL_P99_MS + " ms or more late.\n\n"
+        : String.format(Locale.ROOT, "Timers that fired %d ms or more late: %,d (%.2f%%), all due"
+            + " between %.2f s and %.2f s into the window.%n%n", TIMER_GOAL_P99_MS, t.overGoal(),
+            100.0 * t.overGoal() / t.timers(), t.overGoalFromSecs(), t.overGoalToSecs()));
+    sb.append("Lateness by part of the window (by due time):\n\n");
+    sb.append("| due in | fired | p50 | p99 | max |\n|---|--:|--:|--:|--:|\n");
+    for (TimersBench.Slice s : t.slices()) {
+      sb.append(String.format(Locale.ROOT, "| %.1f–%.1f s | %,d | %d ms | %d ms | %d ms |%n",
+          s.fromSecs(), s.toSecs(), s.fired(), s.p50(), s.p99(), s.max()));
+    }
+    sb.append('\n');
+    Cpu c = t.cpu();
+    sb.append(String.format(Locale.ROOT, "- CPU over the window (%.1f s, from the first due"
+            + " timer to the last one counted): server %.2f cores (busiest threads: %s), whole"
+            + " machine %.2f, other processes %.2f, iowait %.2f.%n", t.cpuSecs(), c.server(),
+        threads(c.threads()), c.machineBusy(),
+        Math.max(0, c.machineBusy() - c.server() - c.client()), c.iowait()));
+    sb.append(String.format(Locale.ROOT, "- GC during the window: %.0f pauses, %.3f s in all"
+            + " (longest pause reported at the end: %.3f s); heap in use (not after a GC, from"
+            + " `jvm_memory_used_bytes`) at most %s.%n", t.gcPauses(), t.gcPauseSecs(),
+        t.gcPauseMaxSecs(), HeapBench.mib(t.heapUsedMaxBytes())));
+    sb.append("- **Heap needed** (live objects after a full GC: `jcmd <pid> GC.run`, then"
+        + " `GC.class_histogram` total; RSS 2 s later):\n");
+    for (HeapBench.Reading r : new HeapBench.Reading[] {t.pending(), t.done()}) {
+      if (r != null) {
+        sb.append(String.format(Locale.ROOT, "  - %s: live heap **%s** (used %s of %s"
+                + " committed after the GC), RSS %.1f MiB, database files %s%n", r.label(),
+            HeapBench.mib(r.heapLive()), HeapBench.mib(r.heapUsed()),
+            HeapBench.mib(r.heapCommitted()), r.rssKib() / 1024.0, HeapBench.mib(r.dbTotal())));
+      }
+    }
+    sb.append(String.format(Locale.ROOT, "- Timers due by the end of the window still in"
+        + " `incident_timers` afterwards: %,d (each fired timer was replaced by the level-2 one,"
+        + " due in 1 h).%n", t.dueLeft()));
+    sb.append("- Server JVM flags (`jcmd VM.flags`): `").append(t.runtime()).append("`\n");
+    if (!t.note().isEmpty()) {
+      sb.append("- **Note:** ").append(t.note()).append('\n');
+    }
+    sb.append('\n');
+    return sb.toString();
+  }
+
+  private static String threads(java.util.Map<String, Double> threads) {
+    StringBuilder sb = new StringBuilder();
+    threads.forEach((name, cores) -> sb.append(sb.length() == 0 ? "" : ", ").append('`')
+        .append(name).append("` ").append(String.format(Locale.ROOT, "%.2f", cores)));
+    return sb.length() == 0 ? "none above 0.02" : sb.toString();
+  }
+
   static final double HEAP_GOAL_BYTES = 1024;
 
   /** The heap target: retained heap and RSS per active alert, both servers. */
