@@ -136,6 +136,15 @@ final class CachingTx implements IncidentTx {
   }
 
   @Override
+  public Optional<Incident> incidentIfFree(long id) {
+    Optional<Incident> i = tx.incidentIfFree(id);
+    if (i.isPresent()) {
+      incidents.put(id, i);
+    }
+    return i;
+  }
+
+  @Override
   public int countResolution(long alertId, Instant now, java.time.Duration window) {
     return tx.countResolution(alertId, now, window);
   }

@@ -173,7 +173,10 @@ public final class IncidentEngine {
     if (pages && current.isEmpty()) {
       Grouping g = grouping.apply(a.service());
       String key = g.key(a.labels());
-      Optional<Incident> open = tx.openIncident(a.service(), key, now.minus(g.window()));
+      // Window 0: every alert opens its own incident (also two alerts of one batch, which share
+      // one `now` and would otherwise both see the first one's incident as just opened).
+      Optional<Incident> open = g.window().isZero() ? Optional.empty()
+          : tx.openIncident(a.service(), key, now.minus(g.window()));
       long id;
       if (open.isPresent()) {
         Incident i = open.get();
@@ -247,17 +250,24 @@ public final class IncidentEngine {
 
   /**
    * Fires up to {@code limit} timers that are due now, in one transaction, and returns how many
-   * fired. Each timer's row is removed in the transaction that applies it, so a crash before the
+   * fired (0 when the due ones all belong to incidents another transaction holds right now). Each timer's row is removed in the transaction that applies it, so a crash before the
    * commit leaves it to fire again and a commit never leaves it behind.
    */
   public int fireDueTimers(int limit) {
     Instant now = clock.instant();
     return store.inTransaction(tx -> {
-      List<IncidentTimer> due = tx.claimDueTimers(now, limit);
-      for (IncidentTimer t : due) {
-        tx.incident(t.incidentId()).ifPresent(i -> fire(tx, t, i, now));
+      int fired = 0;
+      for (IncidentTimer t : tx.claimDueTimers(now, limit)) {
+        // Lock order: timer rows, then the incident without waiting (a responder's action holds
+        // them the other way round). A busy incident keeps its timer for the next round.
+        Optional<Incident> i = tx.incidentIfFree(t.incidentId());
+        if (i.isPresent()) {
+          tx.cancelTimers(t.incidentId(), t.kind()); // before firing: it may set the next one
+          fire(tx, t, i.get(), now);
+          fired++;
+        }
       }
-      return due.size();
+      return fired;
     });
   }
 

@@ -26,6 +26,7 @@ public final class IncidentTimers implements AutoCloseable {
   public static final Duration POLL = Duration.ofMillis(250);
   static final Duration RETRY_PAUSE = Duration.ofSeconds(2);
   static final int BATCH = 200;
+  static final Duration BUSY_PAUSE = Duration.ofMillis(20);
 
   private final IncidentEngine engine;
   private final IncidentStore store;
@@ -58,6 +59,9 @@ public final class IncidentTimers implements AutoCloseable {
         if (next.isPresent() && !next.get().isAfter(now)) {
           int n = engine.fireDueTimers(BATCH);
           fired.increment(n);
+          if (n == 0) {
+            Thread.sleep(BUSY_PAUSE.toMillis()); // due, but their incidents are busy right now
+          }
           LogEvent.INCIDENT_TIMERS_FIRED.debug(log).addKeyValue("timers", n).log("timers fired");
           continue;
         }

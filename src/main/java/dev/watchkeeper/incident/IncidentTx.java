@@ -70,9 +70,16 @@ public interface IncidentTx {
   /**
    * Up to {@code limit} timers due at {@code now}, earliest first, claimed for this transaction:
    * on PostgreSQL rows another transaction holds are skipped ({@code FOR UPDATE SKIP LOCKED}), so
-   * two nodes never fire one timer twice.
+   * two nodes never fire one timer twice. The caller removes each one it fires
+   * ({@link #cancelTimers}) in this transaction.
    */
   List<IncidentTimer> claimDueTimers(Instant now, int limit);
+
+  /**
+   * The incident, locked for this transaction, or empty when another transaction holds it (on
+   * PostgreSQL; it is then left for a later round). Incidents are never deleted.
+   */
+  Optional<Incident> incidentIfFree(long id);
 
   /**
    * Counts one more resolution of an alert for flap damping and returns the count within the

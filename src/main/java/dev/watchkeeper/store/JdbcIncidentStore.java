@@ -466,11 +466,15 @@ public final class JdbcIncidentStore implements IncidentStore {
           + " WHERE due_at <= ? AND kind IN " + KNOWN_KINDS + " ORDER BY due_at LIMIT ?"
           + skipLocked, now.toEpochMilli(),
           (long) limit);
-      // Deleted now, in this transaction: the timer's effect commits with its removal.
-      for (IncidentTimer t : due) {
-        cancelTimers(t.incidentId(), t.kind());
-      }
       return due;
+    }
+
+    @Override
+    public Optional<Incident> incidentIfFree(long id) {
+      // SKIP LOCKED: never wait for an incident row while holding timer rows, because a
+      // responder's transaction takes the incident row first and the timer rows after it.
+      String skip = db.dialect() == Dialect.POSTGRES ? " FOR UPDATE SKIP LOCKED" : "";
+      return one("SELECT " + INCIDENT_COLUMNS + " FROM incidents WHERE id = ?" + skip, id);
     }
 
     @Override

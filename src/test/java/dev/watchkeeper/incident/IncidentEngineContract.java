@@ -81,6 +81,7 @@ abstract class IncidentEngineContract {
         service -> switch (service) {
           case "by-job" -> new Grouping(List.of("job"), Duration.ofMinutes(5), Duration.ZERO);
           case "reopen" -> new Grouping(List.of(), Duration.ofMinutes(5), Duration.ofMinutes(10));
+          case "each" -> new Grouping(List.of(), Duration.ZERO, Duration.ZERO);
           default -> Grouping.DEFAULT;
         },
         () -> labels -> silenceActive && "db".equals(labels.get("job")) ? List.of("s1") : List.of(),
@@ -134,6 +135,14 @@ abstract class IncidentEngineContract {
     assertThat(list.get(0).alertCount()).isEqualTo(1);
     assertThat(incidents.timeline(first.id())).extracting(TimelineEntry::kind)
         .containsExactly("incident.triggered", "alert.grouped");
+  }
+
+  @Test
+  void aZeroWindowGivesEveryAlertItsOwnIncidentEvenWithinOneBatch() {
+    handler.handle(List.of(event("each", "t", "a", Severity.ERROR, null),
+        event("each", "t", "b", Severity.ERROR, null)));
+
+    assertThat(all()).hasSize(2).extracting(Incident::alertCount).containsExactly(1, 1);
   }
 
   @Test

@@ -206,6 +206,30 @@ abstract class IncidentLifecycleContract {
   }
 
   @Test
+  void aTimerWhoseIncidentAnotherTransactionHoldsWaitsForTheNextRoundWithoutBlocking()
+      throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        db.dialect() == dev.watchkeeper.store.Dialect.POSTGRES,
+        "row locks: PostgreSQL only (SQLite transactions are serialised)");
+    fire("timed", "a");
+    long id = only().id();
+    engine.acknowledge(id, "alice");
+    now = now.plus(Duration.ofMinutes(30));
+    try (java.sql.Connection c = db.dataSource().getConnection()) {
+      c.setAutoCommit(false);
+      try (java.sql.PreparedStatement ps = c.prepareStatement(
+          "SELECT id FROM incidents WHERE id = ? FOR UPDATE")) {
+        ps.setLong(1, id);
+        ps.executeQuery().close(); // a responder's transaction holds the incident
+      }
+      assertThat(engine.fireDueTimers(100)).isZero(); // returns at once instead of waiting
+      c.rollback();
+    }
+    assertThat(engine.fireDueTimers(100)).isEqualTo(1);
+    assertThat(only().state()).isEqualTo(IncidentState.TRIGGERED);
+  }
+
+  @Test
   void withResolveWhenAlertsResolveOffAResponderResolves() {
     fire("manual", "a");
     resolve("manual", "a");
