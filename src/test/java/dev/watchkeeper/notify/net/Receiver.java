@@ -66,6 +66,13 @@ public final class Receiver implements AutoCloseable {
     server.start();
   }
 
+  /** A client that may reach this receiver (127.0.0.1 allow-listed), with short timeouts. */
+  public static GuardedHttp localHttp() {
+    return new GuardedHttp(new SsrfGuard(List.of("127.0.0.1/32")), java.time.Clock.systemUTC(),
+        java.time.Duration.ofSeconds(2), java.time.Duration.ofMillis(500),
+        (javax.net.ssl.SSLSocketFactory) javax.net.ssl.SSLSocketFactory.getDefault());
+  }
+
   public void answer(Function<Request, Answer> answer) {
     this.answer = answer;
   }
