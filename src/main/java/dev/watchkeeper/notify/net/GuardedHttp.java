@@ -148,10 +148,17 @@ public final class GuardedHttp {
         last = e;
         continue; // try the next checked address
       }
+      try {
+        // before the TLS handshake, which would otherwise wait for ever on a silent server
+        plain.setSoTimeout((int) readTimeout.toMillis());
+      } catch (IOException e) {
+        close(plain);
+        return new HttpOutcome.Unreachable("I/O error with " + where);
+      }
+      long deadline = System.nanoTime() + 2 * readTimeout.toNanos();
       try (Socket socket = https ? wrapTls(plain, bareHost, port) : plain) {
-        socket.setSoTimeout((int) readTimeout.toMillis());
         write(socket.getOutputStream(), method, uri, host, port, https, headers, body);
-        return readHead(new BufferedInputStream(socket.getInputStream()));
+        return readHead(new BufferedInputStream(socket.getInputStream()), deadline);
       } catch (SocketTimeoutException e) {
         return new HttpOutcome.Unreachable("timed out waiting for " + where);
       } catch (IOException e) {
@@ -212,8 +219,12 @@ public final class GuardedHttp {
     out.flush();
   }
 
-  /** Reads the status line and headers; the body is not needed and left unread. */
-  private static HttpOutcome readHead(InputStream in) throws IOException {
+  /**
+   * Reads the status line and headers; the body is not needed and left unread. The socket
+   * timeout bounds each read; {@code deadline} (a {@code System.nanoTime} value: a monotonic
+   * timeout, not domain time) bounds a server that drips bytes slowly.
+   */
+  private static HttpOutcome readHead(InputStream in, long deadline) throws IOException {
     List<String> lines = new ArrayList<>();
     ByteArrayOutputStream line = new ByteArrayOutputStream();
     int total = 0;
@@ -221,6 +232,9 @@ public final class GuardedHttp {
       int b = in.read();
       if (b < 0) {
         throw new IOException("connection closed before the response head");
+      }
+      if (System.nanoTime() - deadline > 0) {
+        throw new SocketTimeoutException("response too slow");
       }
       if (++total > MAX_HEAD_BYTES) {
         throw new IOException("response head too large");

@@ -111,6 +111,46 @@ class GuardedHttpTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Timeout(5)
+  void silentServerTimesOutDuringTlsHandshake() throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      var out = http.post("https://127.0.0.1:" + s.getLocalPort() + "/x", Map.of(), body);
+      assertInstanceOf(HttpOutcome.Unreachable.class, out);
+    }
+  }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(5)
+  void slowDrippingServerTimesOut() throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      Thread drip = new Thread(() -> {
+        try (var c = s.accept()) {
+          var out = c.getOutputStream();
+          for (int i = 0; i < 100; i++) {
+            out.write('H');
+            out.flush();
+            Thread.sleep(100);
+          }
+        } catch (Exception ignored) {
+          // the client hung up: expected
+        }
+      });
+      drip.start();
+      var out = http.post("http://127.0.0.1:" + s.getLocalPort() + "/x", Map.of(), body);
+      var u = assertInstanceOf(HttpOutcome.Unreachable.class, out);
+      assertTrue(u.reason().startsWith("timed out"), u.reason());
+      drip.join();
+    }
+  }
+
+  @Test
+  void httpsToAPlainHttpServerIsUnreachableNotDelivered() {
+    var out = http.post("https://127.0.0.1:" + receiver.port() + "/x", Map.of(), body);
+    assertInstanceOf(HttpOutcome.Unreachable.class, out);
+    assertTrue(receiver.requests.isEmpty());
+  }
+
+  @Test
   void refusesHeaderInjection() {
     var out = http.post(receiver.url("/x"), Map.of("X-A", "1\r\nX-Injected: 2"), body);
     assertInstanceOf(HttpOutcome.Refused.class, out);
