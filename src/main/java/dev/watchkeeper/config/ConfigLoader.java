@@ -152,7 +152,8 @@ public final class ConfigLoader {
   private static WatchkeeperConfig bind(JsonNode tree, Problems problems) {
     ConfigNode root = ConfigNode.root(tree, problems,
         "server", "storage", "ingest", "logging", "api_tokens", "services", "silences",
-        "inhibit_rules", "users", "teams", "escalation_policies", "schedules", "recovery");
+        "inhibit_rules", "users", "teams", "escalation_policies", "notifications", "schedules",
+        "recovery");
     if (root == null) {
       return null;
     }
@@ -169,8 +170,9 @@ public final class ConfigLoader {
     List<Service> services = services(root, OncallConfigLoader.policyIds(oncall), problems);
     SilenceLimits silences = silences(root.map("silences", "max_duration"), problems);
     List<InhibitRule> inhibitRules = inhibitRules(root, problems);
+    WatchkeeperConfig.Notifications notifications = NotificationsConfigLoader.bind(root, problems);
     return new WatchkeeperConfig(server, storage, ingest, logging, tokens, services, silences,
-        oncall, inhibitRules);
+        oncall, inhibitRules, notifications);
   }
 
   /** {@code inhibit_rules}: Alertmanager's syntax (source_matchers, target_matchers, equal). */

@@ -26,7 +26,8 @@ public record WatchkeeperConfig(
     List<Service> services,
     SilenceLimits silences,
     Oncall oncall,
-    List<InhibitRule> inhibitRules) {
+    List<InhibitRule> inhibitRules,
+    Notifications notifications) {
 
   public WatchkeeperConfig {
     apiTokens = List.copyOf(apiTokens);
@@ -34,13 +35,14 @@ public record WatchkeeperConfig(
     silences = silences == null ? SilenceLimits.DEFAULT : silences;
     oncall = oncall == null ? Oncall.EMPTY : oncall;
     inhibitRules = inhibitRules == null ? List.of() : List.copyOf(inhibitRules);
+    notifications = notifications == null ? Notifications.DEFAULT : notifications;
   }
 
   /** Without people, escalation policies and {@code inhibit_rules}. */
   public WatchkeeperConfig(Server server, Storage storage, Ingest ingest, Logging logging,
       List<ApiToken> apiTokens, List<Service> services, SilenceLimits silences) {
     this(server, storage, ingest, logging, apiTokens, services, silences, Oncall.EMPTY,
-        List.of());
+        List.of(), Notifications.DEFAULT);
   }
 
   /** Without a {@code silences} section (its defaults). */
@@ -58,7 +60,8 @@ public record WatchkeeperConfig(
     return new WatchkeeperConfig(
         new Server(server.host(), port, server.publicUrl(), server.shutdownGrace(),
             server.icalSecret()),
-        storage, ingest, logging, apiTokens, services, silences, oncall, inhibitRules);
+        storage, ingest, logging, apiTokens, services, silences, oncall, inhibitRules,
+        notifications);
   }
 
   /** Returns a copy with the data directory replaced (CLI {@code --data}). */
@@ -67,7 +70,8 @@ public record WatchkeeperConfig(
         server,
         new Storage(storage.url(), storage.username(), storage.password(), dataDir,
             storage.poolSize(), storage.writers()),
-        ingest, logging, apiTokens, services, silences, oncall, inhibitRules);
+        ingest, logging, apiTokens, services, silences, oncall, inhibitRules,
+        notifications);
   }
 
   /**
@@ -195,6 +199,38 @@ public record WatchkeeperConfig(
     /** Longest relief a config may set. */
     public static final Duration MAX_RELIEF = Duration.ofDays(7);
     public static final Recovery DEFAULT = new Recovery(DEFAULT_ENABLED, NightWindow.DEFAULT);
+  }
+
+  /**
+   * {@code notifications:}: CIDR ranges the SSRF guard lets through, the webhook signing secret
+   * and extra headers, the ntfy token, and SMTP for email (null: no email channel). Secrets are
+   * never shown by {@link #toString}.
+   */
+  public record Notifications(List<String> allowPrivateNetworks, String webhookSigningSecret,
+      java.util.Map<String, String> webhookHeaders, String ntfyToken, Email email) {
+    public static final Notifications DEFAULT =
+        new Notifications(List.of(), null, java.util.Map.of(), null, null);
+
+    public Notifications {
+      allowPrivateNetworks = List.copyOf(allowPrivateNetworks);
+      webhookHeaders = java.util.Map.copyOf(webhookHeaders);
+    }
+
+    @Override
+    public String toString() {
+      return "Notifications[allowPrivateNetworks=" + allowPrivateNetworks + ", webhook="
+          + (webhookSigningSecret == null ? "off" : "signed") + ", email=" + email + "]";
+    }
+
+    /** SMTP settings. */
+    public record Email(String host, int port, boolean starttls, String username,
+        String password, String from) {
+      @Override
+      public String toString() {
+        return "Email[host=" + host + ", port=" + port + ", starttls=" + starttls
+            + ", username=" + username + ", password=***, from=" + from + "]";
+      }
+    }
   }
 
   /** Silences ({@code silences:}): the longest allowed silence. */

@@ -1,0 +1,86 @@
+package dev.watchkeeper.config;
+
+import dev.watchkeeper.config.WatchkeeperConfig.Notifications;
+import dev.watchkeeper.notify.net.SsrfGuard;
+import java.util.List;
+import java.util.Map;
+
+/** Binds {@code notifications:}: the SSRF allow-list and the channels' settings. */
+final class NotificationsConfigLoader {
+  static final int MIN_SIGNING_SECRET_LENGTH = 16;
+
+  private NotificationsConfigLoader() {}
+
+  static Notifications bind(ConfigNode root, Problems problems) {
+    if (!root.has("notifications")) {
+      return Notifications.DEFAULT;
+    }
+    ConfigNode n = root.map("notifications", "allow_private_networks", "webhook", "ntfy", "email");
+    List<String> allow = n.strings("allow_private_networks");
+    try {
+      new SsrfGuard(allow);
+    } catch (IllegalArgumentException e) {
+      for (String line : e.getMessage().split("\n")) {
+        int colon = line.indexOf(": ");
+        problems.error(line.substring(0, colon), line.substring(colon + 2));
+      }
+    }
+    String secret = null;
+    Map<String, String> headers = Map.of();
+    if (n.has("webhook")) {
+      ConfigNode w = n.map("webhook", "signing_secret", "headers");
+      secret = secret(w, "signing_secret", problems);
+      headers = w.stringMap("headers");
+      for (String h : headers.keySet()) {
+        if (!h.matches("[A-Za-z0-9-]{1,64}")) {
+          problems.error(w.path("headers") + "." + h, "not a valid header name");
+        }
+      }
+    }
+    String ntfyToken = null;
+    if (n.has("ntfy")) {
+      ConfigNode t = n.map("ntfy", "token");
+      Problems.Text tok = t.text("token");
+      ntfyToken = tok == null || tok.value().isBlank() ? null : tok.value();
+      if (tok != null && !tok.fromEnv() && ntfyToken != null) {
+        problems.warn(t.path("token"), "plain-text secret in the config file; prefer ${ENV}");
+      }
+    }
+    Notifications.Email email = null;
+    if (n.has("email")) {
+      ConfigNode e = n.map("email", "host", "port", "starttls", "username", "password", "from");
+      String host = e.required("host");
+      int port = e.integer("port", 587, 1, 65535);
+      boolean starttls = e.bool("starttls", true);
+      String username = e.string("username", null);
+      Problems.Text pw = e.text("password");
+      if (pw != null && !pw.fromEnv() && !pw.value().isEmpty()) {
+        problems.warn(e.path("password"), "plain-text secret in the config file; prefer ${ENV}");
+      }
+      String from = e.required("from");
+      if (from != null && !from.matches("[^@\\s]+@[^@\\s]+|.*<[^@\\s]+@[^@\\s]+>")) {
+        problems.error(e.path("from"), "must be an email address, got \"" + from + "\"");
+      }
+      email = new Notifications.Email(host, port, starttls, username,
+          pw == null ? null : pw.value(), from);
+    }
+    return new Notifications(allow, secret, headers, ntfyToken, email);
+  }
+
+  private static String secret(ConfigNode n, String key, Problems problems) {
+    Problems.Text t = n.text(key);
+    if (t == null || t.value().isEmpty()) {
+      problems.error(n.path(key), "is required (the HMAC key receivers check signatures with)");
+      return null;
+    }
+    if (t.value().length() < MIN_SIGNING_SECRET_LENGTH) {
+      problems.error(n.path(key), "must be at least " + MIN_SIGNING_SECRET_LENGTH
+          + " characters, got " + t.value().length());
+      return null;
+    }
+    if (!t.fromEnv()) {
+      problems.warn(n.path(key), "plain-text secret in the config file; prefer ${ENV}");
+    }
+    return t.value();
+  }
+}
