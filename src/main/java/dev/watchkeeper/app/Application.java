@@ -9,6 +9,7 @@ import dev.watchkeeper.incident.Grouping;
 import dev.watchkeeper.escalation.Escalator;
 import dev.watchkeeper.incident.IncidentEngine;
 import dev.watchkeeper.people.Team;
+import dev.watchkeeper.people.User;
 import dev.watchkeeper.incident.IncidentTimers;
 import dev.watchkeeper.incident.Lifecycle;
 import dev.watchkeeper.incident.IncidentStore;
@@ -146,7 +147,8 @@ public final class Application implements AutoCloseable {
               .orElse(List.of());
           case SCHEDULE -> rota.resolve(target.id(), target.role(), at);
         },
-        rota::reliefAfterPage);
+        rota::reliefAfterPage,
+        user -> config.get().oncall().user(user).map(User::contactMethods).orElse(List.of()));
   }
 
   /** The rota's view of the config in force, built once per config (the maps are not free). */
