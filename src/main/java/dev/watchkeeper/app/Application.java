@@ -8,6 +8,7 @@ import dev.watchkeeper.config.LiveConfig;
 import dev.watchkeeper.incident.Grouping;
 import dev.watchkeeper.escalation.Escalator;
 import dev.watchkeeper.incident.IncidentEngine;
+import dev.watchkeeper.notify.Deliveries;
 import dev.watchkeeper.people.Team;
 import dev.watchkeeper.people.User;
 import dev.watchkeeper.incident.IncidentTimers;
@@ -31,6 +32,7 @@ import dev.watchkeeper.store.JdbcPageLog;
 import dev.watchkeeper.store.JdbcServerSecrets;
 import dev.watchkeeper.store.JdbcSilenceStore;
 import dev.watchkeeper.store.JdbcIncidentStore;
+import dev.watchkeeper.store.JdbcNotificationStore;
 import dev.watchkeeper.store.JdbcEventStore;
 import dev.watchkeeper.store.PgProcessorLease;
 import dev.watchkeeper.web.HttpServer;
@@ -62,6 +64,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class Application implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Application.class);
+  /** Delivery worker threads: sends wait on the network, not the CPU; two keep one slow
+   * receiver from holding up every page. */
+  static final int DELIVERY_THREADS = 2;
 
   private final LiveConfig config;
   private final PrometheusMeterRegistry meters;
@@ -69,6 +74,7 @@ public final class Application implements AutoCloseable {
   private final GroupCommitter committer;
   private final EventProcessor processor;
   private final IncidentTimers timers;
+  private final Deliveries deliveries;
   private final HttpServer http;
   private final JvmGcMetrics gcMetrics;
 
@@ -113,6 +119,14 @@ public final class Application implements AutoCloseable {
               .orElse(Lifecycle.DEFAULT),
           escalator(config, rota));
       this.timers = new IncidentTimers(incidentEngine, incidents, clock, meters);
+      JdbcNotificationStore notifications = new JdbcNotificationStore(db);
+      // No channel is wired yet (email, webhook, Slack, Teams and ntfy come next): until then a
+      // queued notification becomes a dead letter "no channel for type X yet", visible and
+      // retriable through /api/v1/notifications.
+      this.deliveries = new Deliveries(notifications, Map.of(),
+          user -> config.get().oncall().user(user), incidents::find, clock,
+          () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble(),
+          Deliveries.DEFAULT_MAX_ATTEMPTS);
       Supplier<LabelRoutes> labelRoutes = labelRoutes(config);
       this.processor = new EventProcessor(store, List.of(new AlertHandler(alerts, incidentEngine,
           labelRoutes, meters, resolved -> silences.expireWhenResolved(resolved, alerts::firing))),
@@ -124,7 +138,7 @@ public final class Application implements AutoCloseable {
       this.http = new HttpServer(new HttpServer.Deps(config, mapper, committer, store, clock,
           meters, meters::scrape, db::ready, Version.get(), alerts,
           silences, inhibitions,
-          incidents, incidentEngine, labelRoutes, rota, icalSecret));
+          incidents, incidentEngine, labelRoutes, rota, icalSecret, notifications));
     } catch (RuntimeException e) {
       db.close();
       throw e;
@@ -204,12 +218,14 @@ public final class Application implements AutoCloseable {
     Application app = new Application(config);
     app.processor.start();
     app.timers.start();
+    app.deliveries.start(DELIVERY_THREADS);
     try {
       app.http.start();
     } catch (RuntimeException e) {
       app.committer.close();
       app.processor.close();
       app.timers.close();
+      app.deliveries.close();
       app.db.close();
       throw e;
     }
@@ -239,6 +255,7 @@ public final class Application implements AutoCloseable {
     committer.close();
     processor.close();
     timers.close();
+    deliveries.close();
     db.close();
     gcMetrics.close();
     LogEvent.SHUTDOWN_COMPLETE.info(log).log("shutdown complete");
