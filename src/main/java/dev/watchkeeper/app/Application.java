@@ -8,7 +8,12 @@ import dev.watchkeeper.config.LiveConfig;
 import dev.watchkeeper.incident.Grouping;
 import dev.watchkeeper.escalation.Escalator;
 import dev.watchkeeper.incident.IncidentEngine;
+import dev.watchkeeper.notify.Channel;
 import dev.watchkeeper.notify.Deliveries;
+import dev.watchkeeper.notify.Delivery;
+import dev.watchkeeper.notify.Message;
+import dev.watchkeeper.notify.email.EmailChannel;
+import dev.watchkeeper.people.ContactMethod;
 import dev.watchkeeper.people.Team;
 import dev.watchkeeper.people.User;
 import dev.watchkeeper.incident.IncidentTimers;
@@ -120,10 +125,11 @@ public final class Application implements AutoCloseable {
           escalator(config, rota));
       this.timers = new IncidentTimers(incidentEngine, incidents, clock, meters);
       JdbcNotificationStore notifications = new JdbcNotificationStore(db);
-      // No channel is wired yet (email, webhook, Slack, Teams and ntfy come next): until then a
-      // queued notification becomes a dead letter "no channel for type X yet", visible and
+      // Email only so far (webhook, Slack, Teams and ntfy come next): a notification of a type
+      // without a channel becomes a dead letter "no channel for type X yet", visible and
       // retriable through /api/v1/notifications.
-      this.deliveries = new Deliveries(notifications, Map.of(),
+      this.deliveries = new Deliveries(notifications,
+          Map.of(ContactMethod.Type.EMAIL, email(config, clock)),
           user -> config.get().oncall().user(user), incidents::find, clock,
           () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble(),
           Deliveries.DEFAULT_MAX_ATTEMPTS);
@@ -163,6 +169,37 @@ public final class Application implements AutoCloseable {
         },
         rota::reliefAfterPage,
         user -> config.get().oncall().user(user).map(User::contactMethods).orElse(List.of()));
+  }
+
+  /**
+   * Email through the SMTP server of the config in force ({@code notifications.email}); the
+   * channel is rebuilt when a reload changes the settings. Without settings, an email
+   * notification fails for good (a dead letter naming the missing section).
+   */
+  static Channel email(LiveConfig config, Clock clock) {
+    AtomicReference<Map.Entry<WatchkeeperConfig.Email, Channel>> built = new AtomicReference<>();
+    return new Channel() {
+      @Override
+      public ContactMethod.Type type() {
+        return ContactMethod.Type.EMAIL;
+      }
+
+      @Override
+      public Delivery send(Message message) {
+        WatchkeeperConfig.Email e = config.get().notifications().email();
+        if (e == null) {
+          return new Delivery.Failed("no SMTP server configured (notifications.email)");
+        }
+        Map.Entry<WatchkeeperConfig.Email, Channel> b = built.get();
+        if (b == null || !b.getKey().equals(e)) {
+          b = Map.entry(e, new EmailChannel(new EmailChannel.Settings(e.host(), e.port(),
+              e.starttls(), e.username(), e.password(), e.from(),
+              EmailChannel.DEFAULT_TIMEOUT), clock));
+          built.set(b);
+        }
+        return b.getValue().send(message);
+      }
+    };
   }
 
   /** The rota's view of the config in force, built once per config (the maps are not free). */

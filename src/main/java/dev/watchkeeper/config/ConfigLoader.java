@@ -152,7 +152,8 @@ public final class ConfigLoader {
   private static WatchkeeperConfig bind(JsonNode tree, Problems problems) {
     ConfigNode root = ConfigNode.root(tree, problems,
         "server", "storage", "ingest", "logging", "api_tokens", "services", "silences",
-        "inhibit_rules", "users", "teams", "escalation_policies", "schedules", "recovery");
+        "inhibit_rules", "users", "teams", "escalation_policies", "schedules", "recovery",
+        "notifications");
     if (root == null) {
       return null;
     }
@@ -169,8 +170,42 @@ public final class ConfigLoader {
     List<Service> services = services(root, OncallConfigLoader.policyIds(oncall), problems);
     SilenceLimits silences = silences(root.map("silences", "max_duration"), problems);
     List<InhibitRule> inhibitRules = inhibitRules(root, problems);
+    WatchkeeperConfig.Notifications notifications =
+        notifications(root.map("notifications", "email"), problems);
     return new WatchkeeperConfig(server, storage, ingest, logging, tokens, services, silences,
-        oncall, inhibitRules);
+        oncall, inhibitRules, notifications);
+  }
+
+  /** {@code notifications.email}: absent means no email is sent. */
+  private static WatchkeeperConfig.Notifications notifications(ConfigNode n, Problems problems) {
+    if (!n.has("email")) {
+      return WatchkeeperConfig.Notifications.NONE;
+    }
+    ConfigNode e = n.map("email", "host", "port", "starttls", "username", "password", "from");
+    String host = e.required("host");
+    int port = e.integer("port", WatchkeeperConfig.Email.DEFAULT_PORT, 1, 65535);
+    boolean starttls = e.bool("starttls", WatchkeeperConfig.Email.DEFAULT_STARTTLS);
+    String username = e.string("username", null);
+    Problems.Text password = e.text("password");
+    String from = e.required("from");
+    if (from != null) {
+      try {
+        new jakarta.mail.internet.InternetAddress(from, true);
+      } catch (jakarta.mail.internet.AddressException ex) {
+        problems.error(e.path("from"), "not an email address: \"" + from + "\"");
+      }
+    }
+    if (username != null && password == null) {
+      problems.error(e.path("password"), "is required with username");
+    }
+    if (password != null && !password.fromEnv()) {
+      problems.warn(e.path("password"), "plain-text secret in the config file; prefer ${ENV}");
+    }
+    if (host == null || from == null) {
+      return WatchkeeperConfig.Notifications.NONE;
+    }
+    return new WatchkeeperConfig.Notifications(new WatchkeeperConfig.Email(host, port, starttls,
+        username, password == null ? null : password.value(), from));
   }
 
   /** {@code inhibit_rules}: Alertmanager's syntax (source_matchers, target_matchers, equal). */

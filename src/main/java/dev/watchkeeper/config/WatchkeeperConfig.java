@@ -26,14 +26,24 @@ public record WatchkeeperConfig(
     List<Service> services,
     SilenceLimits silences,
     Oncall oncall,
-    List<InhibitRule> inhibitRules) {
+    List<InhibitRule> inhibitRules,
+    Notifications notifications) {
 
   public WatchkeeperConfig {
+    notifications = notifications == null ? Notifications.NONE : notifications;
     apiTokens = List.copyOf(apiTokens);
     services = List.copyOf(services);
     silences = silences == null ? SilenceLimits.DEFAULT : silences;
     oncall = oncall == null ? Oncall.EMPTY : oncall;
     inhibitRules = inhibitRules == null ? List.of() : List.copyOf(inhibitRules);
+  }
+
+  /** Without a {@code notifications} section. */
+  public WatchkeeperConfig(Server server, Storage storage, Ingest ingest, Logging logging,
+      List<ApiToken> apiTokens, List<Service> services, SilenceLimits silences, Oncall oncall,
+      List<InhibitRule> inhibitRules) {
+    this(server, storage, ingest, logging, apiTokens, services, silences, oncall, inhibitRules,
+        Notifications.NONE);
   }
 
   /** Without people, escalation policies and {@code inhibit_rules}. */
@@ -58,7 +68,8 @@ public record WatchkeeperConfig(
     return new WatchkeeperConfig(
         new Server(server.host(), port, server.publicUrl(), server.shutdownGrace(),
             server.icalSecret()),
-        storage, ingest, logging, apiTokens, services, silences, oncall, inhibitRules);
+        storage, ingest, logging, apiTokens, services, silences, oncall, inhibitRules,
+        notifications);
   }
 
   /** Returns a copy with the data directory replaced (CLI {@code --data}). */
@@ -67,7 +78,7 @@ public record WatchkeeperConfig(
         server,
         new Storage(storage.url(), storage.username(), storage.password(), dataDir,
             storage.poolSize(), storage.writers()),
-        ingest, logging, apiTokens, services, silences, oncall, inhibitRules);
+        ingest, logging, apiTokens, services, silences, oncall, inhibitRules, notifications);
   }
 
   /**
@@ -195,6 +206,34 @@ public record WatchkeeperConfig(
     /** Longest relief a config may set. */
     public static final Duration MAX_RELIEF = Duration.ofDays(7);
     public static final Recovery DEFAULT = new Recovery(DEFAULT_ENABLED, NightWindow.DEFAULT);
+  }
+
+  /**
+   * Notification channels ({@code notifications:}).
+   *
+   * @param email the SMTP server for email contact methods, or null when none is configured
+   */
+  public record Notifications(Email email) {
+    public static final Notifications NONE = new Notifications(null);
+  }
+
+  /**
+   * {@code notifications.email}: the SMTP server that sends email notifications.
+   *
+   * @param starttls upgrade with STARTTLS and refuse to send without it
+   * @param username null for no SMTP AUTH
+   * @param from the sender address; its domain also names the Message-IDs
+   */
+  public record Email(String host, int port, boolean starttls, String username, String password,
+      String from) {
+    public static final int DEFAULT_PORT = 587;
+    public static final boolean DEFAULT_STARTTLS = true;
+
+    @Override
+    public String toString() {
+      return "Email[host=" + host + ", port=" + port + ", starttls=" + starttls + ", username="
+          + username + ", from=" + from + "]";
+    }
   }
 
   /** Silences ({@code silences:}): the longest allowed silence. */

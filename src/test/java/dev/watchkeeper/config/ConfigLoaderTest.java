@@ -172,7 +172,8 @@ class ConfigLoaderTest {
   void unknownTopLevelKeyListsTheKnownOnes() {
     assertThat(errors("servics: []\n" + ONE_SERVICE, NO_ENV)).containsExactly(
         "servics: unknown key (known: server, storage, ingest, logging, api_tokens, services,"
-            + " silences, inhibit_rules, users, teams, escalation_policies, schedules, recovery)");
+            + " silences, inhibit_rules, users, teams, escalation_policies, schedules, recovery,"
+            + " notifications)");
   }
 
   @Test

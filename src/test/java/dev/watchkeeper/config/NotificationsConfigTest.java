@@ -1,0 +1,73 @@
+package dev.watchkeeper.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.watchkeeper.config.WatchkeeperConfig.Email;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** {@code notifications.email}: defaults, secrets from the environment, every error once. */
+class NotificationsConfigTest {
+  private static final String ONE_SERVICE = """
+      services:
+        - id: web
+          integration_keys:
+            - name: default
+              key_sha256: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+      """;
+
+  @Test
+  void withoutTheSectionNoEmailIsConfigured() {
+    ConfigResult r = ConfigLoader.parse(ONE_SERVICE, name -> null);
+    assertThat(((ConfigResult.Valid) r).config().notifications().email()).isNull();
+  }
+
+  @Test
+  void emailGetsItsDefaultsAndThePasswordFromTheEnvironment() {
+    ConfigResult r = ConfigLoader.parse(ONE_SERVICE + """
+        notifications:
+          email:
+            host: smtp.example.com
+            username: wk
+            password: ${SMTP_PASSWORD}
+            from: watchkeeper@example.com
+        """, Map.of("SMTP_PASSWORD", "s3cret")::get);
+    ConfigResult.Valid v = (ConfigResult.Valid) r;
+    assertThat(v.config().notifications().email()).isEqualTo(
+        new Email("smtp.example.com", 587, true, "wk", "s3cret", "watchkeeper@example.com"));
+    assertThat(v.config().notifications().email().toString()).doesNotContain("s3cret");
+    assertThat(v.warnings()).noneMatch(w -> w.contains("password"));
+  }
+
+  @Test
+  void aPlainTextPasswordIsWarnedAbout() {
+    ConfigResult.Valid v = (ConfigResult.Valid) ConfigLoader.parse(ONE_SERVICE + """
+        notifications:
+          email: {host: smtp.example.com, port: 25, starttls: false, username: wk,
+                  password: hunter2, from: wk@example.com}
+        """, name -> null);
+    assertThat(v.config().notifications().email().port()).isEqualTo(25);
+    assertThat(v.config().notifications().email().starttls()).isFalse();
+    assertThat(v.warnings()).anyMatch(w -> w.contains("notifications.email.password")
+        && w.contains("plain-text secret"));
+  }
+
+  @Test
+  void everyMistakeIsReportedWithItsPath() {
+    ConfigResult r = ConfigLoader.parse(ONE_SERVICE + """
+        notifications:
+          email: {port: 0, username: wk, from: "not an address", tls: true}
+        """, name -> null);
+    List<String> errors = ((ConfigResult.Invalid) r).errors().stream()
+        .map(ConfigError::toString).toList();
+    assertThat(errors).anyMatch(e -> e.startsWith("notifications.email.host") && e.contains(
+        "is required"));
+    assertThat(errors).anyMatch(e -> e.startsWith("notifications.email.port"));
+    assertThat(errors).anyMatch(e -> e.startsWith("notifications.email.from")
+        && e.contains("not an email address"));
+    assertThat(errors).anyMatch(e -> e.startsWith("notifications.email.password")
+        && e.contains("is required with username"));
+    assertThat(errors).anyMatch(e -> e.contains("tls"));
+  }
+}
