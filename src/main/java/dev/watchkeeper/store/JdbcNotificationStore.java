@@ -44,27 +44,34 @@ public final class JdbcNotificationStore implements NotificationStore {
   @Override
   public List<Notification> claimDue(Instant now, Duration lease, int limit) {
     List<Notification> claimed = new ArrayList<>();
-    writeLock.lock();
     try (Connection c = ds.getConnection()) {
+      // A plain read first: idle workers poll, and must not take SQLite's write lock to find
+      // nothing. The conditional UPDATE below decides who owns a candidate.
       List<Notification> candidates = read(c, "SELECT " + COLUMNS + " FROM notifications WHERE "
           + DUE + " ORDER BY next_attempt_at, id LIMIT ?", now.toEpochMilli(), (long) limit);
-      for (Notification n : candidates) {
-        String claim = UUID.randomUUID().toString();
-        int changed = update(c, "UPDATE notifications SET state = 'sending', claim = ?,"
-                + " attempts = attempts + 1, next_attempt_at = ?, updated_at = ?"
-                + " WHERE id = ? AND " + DUE, claim, now.plus(lease).toEpochMilli(),
-            now.toEpochMilli(), n.id(), now.toEpochMilli());
-        if (changed == 1) {
-          claimed.add(new Notification(n.id(), n.idempotencyKey(), n.incidentId(), n.pageId(),
-              n.userId(), n.channel(), n.methodIndex(), n.kind(), State.SENDING,
-              n.attempts() + 1, now.plus(lease), claim, n.lastError(), n.createdAt(), now));
+      if (candidates.isEmpty()) {
+        return claimed;
+      }
+      writeLock.lock();
+      try {
+        for (Notification n : candidates) {
+          String claim = UUID.randomUUID().toString();
+          int changed = update(c, "UPDATE notifications SET state = 'sending', claim = ?,"
+                  + " attempts = attempts + 1, next_attempt_at = ?, updated_at = ?"
+                  + " WHERE id = ? AND " + DUE, claim, now.plus(lease).toEpochMilli(),
+              now.toEpochMilli(), n.id(), now.toEpochMilli());
+          if (changed == 1) {
+            // Read back: the candidate may be stale (another worker may have tried it since).
+            claimed.addAll(read(c, "SELECT " + COLUMNS + " FROM notifications WHERE id = ?"
+                + " AND claim = ?", n.id(), claim));
+          }
         }
+      } finally {
+        writeLock.unlock();
       }
       return claimed;
     } catch (SQLException e) {
       throw new StoreException("claiming notifications failed", e);
-    } finally {
-      writeLock.unlock();
     }
   }
 
