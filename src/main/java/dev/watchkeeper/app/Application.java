@@ -8,7 +8,20 @@ import dev.watchkeeper.config.LiveConfig;
 import dev.watchkeeper.incident.Grouping;
 import dev.watchkeeper.escalation.Escalator;
 import dev.watchkeeper.incident.IncidentEngine;
+import dev.watchkeeper.notify.Channel;
+import dev.watchkeeper.notify.Deliveries;
+import dev.watchkeeper.notify.Delivery;
+import dev.watchkeeper.notify.Message;
+import dev.watchkeeper.notify.email.EmailChannel;
+import dev.watchkeeper.notify.net.GuardedHttp;
+import dev.watchkeeper.notify.net.SsrfGuard;
+import dev.watchkeeper.notify.ntfy.NtfyChannel;
+import dev.watchkeeper.notify.slack.SlackChannel;
+import dev.watchkeeper.notify.teams.TeamsChannel;
+import dev.watchkeeper.notify.webhook.WebhookChannel;
+import dev.watchkeeper.people.ContactMethod;
 import dev.watchkeeper.people.Team;
+import dev.watchkeeper.people.User;
 import dev.watchkeeper.incident.IncidentTimers;
 import dev.watchkeeper.incident.Lifecycle;
 import dev.watchkeeper.incident.IncidentStore;
@@ -30,6 +43,7 @@ import dev.watchkeeper.store.JdbcPageLog;
 import dev.watchkeeper.store.JdbcServerSecrets;
 import dev.watchkeeper.store.JdbcSilenceStore;
 import dev.watchkeeper.store.JdbcIncidentStore;
+import dev.watchkeeper.store.JdbcNotificationStore;
 import dev.watchkeeper.store.JdbcEventStore;
 import dev.watchkeeper.store.PgProcessorLease;
 import dev.watchkeeper.web.HttpServer;
@@ -61,6 +75,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class Application implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Application.class);
+  /** Delivery worker threads: sends wait on the network, not the CPU; two keep one slow
+   * receiver from holding up every page. */
+  static final int DELIVERY_THREADS = 2;
 
   private final LiveConfig config;
   private final PrometheusMeterRegistry meters;
@@ -68,6 +85,7 @@ public final class Application implements AutoCloseable {
   private final GroupCommitter committer;
   private final EventProcessor processor;
   private final IncidentTimers timers;
+  private final Deliveries deliveries;
   private final HttpServer http;
   private final JvmGcMetrics gcMetrics;
 
@@ -112,6 +130,25 @@ public final class Application implements AutoCloseable {
               .orElse(Lifecycle.DEFAULT),
           escalator(config, rota));
       this.timers = new IncidentTimers(incidentEngine, incidents, clock, meters);
+      JdbcNotificationStore notifications = new JdbcNotificationStore(db);
+      // SMS and voice have no provider adapter yet: such a notification becomes a dead letter
+      // "no channel for type X yet", visible and retriable through /api/v1/notifications.
+      this.deliveries = new Deliveries(notifications, Map.of(
+              ContactMethod.Type.EMAIL, email(config, clock),
+              ContactMethod.Type.WEBHOOK, http(config, ContactMethod.Type.WEBHOOK, clock,
+                  (n, h) -> n.webhookSigningSecret() == null
+                      ? failing(ContactMethod.Type.WEBHOOK, "webhook notifications need"
+                          + " notifications.webhook.signing_secret")
+                      : new WebhookChannel(h, n.webhookSigningSecret(), n.webhookHeaders())),
+              ContactMethod.Type.SLACK, http(config, ContactMethod.Type.SLACK, clock,
+                  (n, h) -> new SlackChannel(h)),
+              ContactMethod.Type.TEAMS, http(config, ContactMethod.Type.TEAMS, clock,
+                  (n, h) -> new TeamsChannel(h)),
+              ContactMethod.Type.NTFY, http(config, ContactMethod.Type.NTFY, clock,
+                  (n, h) -> new NtfyChannel(h, n.ntfyToken()))),
+          user -> config.get().oncall().user(user), incidents::find, clock,
+          () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble(),
+          Deliveries.DEFAULT_MAX_ATTEMPTS);
       Supplier<LabelRoutes> labelRoutes = labelRoutes(config);
       this.processor = new EventProcessor(store, List.of(new AlertHandler(alerts, incidentEngine,
           labelRoutes, meters, resolved -> silences.expireWhenResolved(resolved, alerts::firing))),
@@ -123,7 +160,7 @@ public final class Application implements AutoCloseable {
       this.http = new HttpServer(new HttpServer.Deps(config, mapper, committer, store, clock,
           meters, meters::scrape, db::ready, Version.get(), alerts,
           silences, inhibitions,
-          incidents, incidentEngine, labelRoutes, rota, icalSecret));
+          incidents, incidentEngine, labelRoutes, rota, icalSecret, notifications));
     } catch (RuntimeException e) {
       db.close();
       throw e;
@@ -146,7 +183,82 @@ public final class Application implements AutoCloseable {
               .orElse(List.of());
           case SCHEDULE -> rota.resolve(target.id(), target.role(), at);
         },
-        rota::reliefAfterPage);
+        rota::reliefAfterPage,
+        user -> config.get().oncall().user(user).map(User::contactMethods).orElse(List.of()));
+  }
+
+  /**
+   * Email through the SMTP server of the config in force ({@code notifications.email}); the
+   * channel is rebuilt when a reload changes the settings. Without settings, an email
+   * notification fails for good (a dead letter naming the missing section).
+   */
+  static Channel email(LiveConfig config, Clock clock) {
+    AtomicReference<Map.Entry<WatchkeeperConfig.Email, Channel>> built = new AtomicReference<>();
+    return new Channel() {
+      @Override
+      public ContactMethod.Type type() {
+        return ContactMethod.Type.EMAIL;
+      }
+
+      @Override
+      public Delivery send(Message message) {
+        WatchkeeperConfig.Email e = config.get().notifications().email();
+        if (e == null) {
+          return new Delivery.Failed("no SMTP server configured (notifications.email)");
+        }
+        Map.Entry<WatchkeeperConfig.Email, Channel> b = built.get();
+        if (b == null || !b.getKey().equals(e)) {
+          b = Map.entry(e, new EmailChannel(new EmailChannel.Settings(e.host(), e.port(),
+              e.starttls(), e.username(), e.password(), e.from(),
+              EmailChannel.DEFAULT_TIMEOUT), clock));
+          built.set(b);
+        }
+        return b.getValue().send(message);
+      }
+    };
+  }
+
+  /**
+   * A channel over HTTP(S) for the {@code notifications} settings in force: every request goes
+   * through the SSRF guard (with the configured allow-list); rebuilt when a reload changes them.
+   */
+  static Channel http(LiveConfig config, ContactMethod.Type type, Clock clock,
+      java.util.function.BiFunction<WatchkeeperConfig.Notifications, GuardedHttp, Channel> make) {
+    AtomicReference<Map.Entry<WatchkeeperConfig.Notifications, Channel>> built =
+        new AtomicReference<>();
+    return new Channel() {
+      @Override
+      public ContactMethod.Type type() {
+        return type;
+      }
+
+      @Override
+      public Delivery send(Message message) {
+        WatchkeeperConfig.Notifications n = config.get().notifications();
+        Map.Entry<WatchkeeperConfig.Notifications, Channel> b = built.get();
+        if (b == null || !b.getKey().equals(n)) {
+          GuardedHttp h = new GuardedHttp(new SsrfGuard(n.allowPrivateNetworks()), clock);
+          b = Map.entry(n, make.apply(n, h));
+          built.set(b);
+        }
+        return b.getValue().send(message);
+      }
+    };
+  }
+
+  /** A channel that refuses every message with a reason (a setting is missing). */
+  static Channel failing(ContactMethod.Type type, String reason) {
+    return new Channel() {
+      @Override
+      public ContactMethod.Type type() {
+        return type;
+      }
+
+      @Override
+      public Delivery send(Message message) {
+        return new Delivery.Failed(reason);
+      }
+    };
   }
 
   /** The rota's view of the config in force, built once per config (the maps are not free). */
@@ -202,12 +314,14 @@ public final class Application implements AutoCloseable {
     Application app = new Application(config);
     app.processor.start();
     app.timers.start();
+    app.deliveries.start(DELIVERY_THREADS);
     try {
       app.http.start();
     } catch (RuntimeException e) {
       app.committer.close();
       app.processor.close();
       app.timers.close();
+      app.deliveries.close();
       app.db.close();
       throw e;
     }
@@ -237,6 +351,7 @@ public final class Application implements AutoCloseable {
     committer.close();
     processor.close();
     timers.close();
+    deliveries.close();
     db.close();
     gcMetrics.close();
     LogEvent.SHUTDOWN_COMPLETE.info(log).log("shutdown complete");

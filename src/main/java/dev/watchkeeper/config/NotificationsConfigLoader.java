@@ -46,23 +46,32 @@ final class NotificationsConfigLoader {
         problems.warn(t.path("token"), "plain-text secret in the config file; prefer ${ENV}");
       }
     }
-    Notifications.Email email = null;
+    WatchkeeperConfig.Email email = null;
     if (n.has("email")) {
       ConfigNode e = n.map("email", "host", "port", "starttls", "username", "password", "from");
       String host = e.required("host");
-      int port = e.integer("port", 587, 1, 65535);
-      boolean starttls = e.bool("starttls", true);
+      int port = e.integer("port", WatchkeeperConfig.Email.DEFAULT_PORT, 1, 65535);
+      boolean starttls = e.bool("starttls", WatchkeeperConfig.Email.DEFAULT_STARTTLS);
       String username = e.string("username", null);
-      Problems.Text pw = e.text("password");
-      if (pw != null && !pw.fromEnv() && !pw.value().isEmpty()) {
+      Problems.Text password = e.text("password");
+      String from = e.required("from");
+      if (from != null) {
+        try {
+          new jakarta.mail.internet.InternetAddress(from, true);
+        } catch (jakarta.mail.internet.AddressException ex) {
+          problems.error(e.path("from"), "not an email address: \"" + from + "\"");
+        }
+      }
+      if (username != null && password == null) {
+        problems.error(e.path("password"), "is required with username");
+      }
+      if (password != null && !password.fromEnv()) {
         problems.warn(e.path("password"), "plain-text secret in the config file; prefer ${ENV}");
       }
-      String from = e.required("from");
-      if (from != null && !from.matches("[^@\\s]+@[^@\\s]+|.*<[^@\\s]+@[^@\\s]+>")) {
-        problems.error(e.path("from"), "must be an email address, got \"" + from + "\"");
+      if (host != null && from != null) {
+        email = new WatchkeeperConfig.Email(host, port, starttls, username,
+            password == null ? null : password.value(), from);
       }
-      email = new Notifications.Email(host, port, starttls, username,
-          pw == null ? null : pw.value(), from);
     }
     return new Notifications(allow, secret, headers, ntfyToken, email);
   }

@@ -30,12 +30,21 @@ public record WatchkeeperConfig(
     Notifications notifications) {
 
   public WatchkeeperConfig {
+    notifications = notifications == null ? Notifications.NONE : notifications;
     apiTokens = List.copyOf(apiTokens);
     services = List.copyOf(services);
     silences = silences == null ? SilenceLimits.DEFAULT : silences;
     oncall = oncall == null ? Oncall.EMPTY : oncall;
     inhibitRules = inhibitRules == null ? List.of() : List.copyOf(inhibitRules);
     notifications = notifications == null ? Notifications.DEFAULT : notifications;
+  }
+
+  /** Without a {@code notifications} section. */
+  public WatchkeeperConfig(Server server, Storage storage, Ingest ingest, Logging logging,
+      List<ApiToken> apiTokens, List<Service> services, SilenceLimits silences, Oncall oncall,
+      List<InhibitRule> inhibitRules) {
+    this(server, storage, ingest, logging, apiTokens, services, silences, oncall, inhibitRules,
+        Notifications.NONE);
   }
 
   /** Without people, escalation policies and {@code inhibit_rules}. */
@@ -70,8 +79,7 @@ public record WatchkeeperConfig(
         server,
         new Storage(storage.url(), storage.username(), storage.password(), dataDir,
             storage.poolSize(), storage.writers()),
-        ingest, logging, apiTokens, services, silences, oncall, inhibitRules,
-        notifications);
+        ingest, logging, apiTokens, services, silences, oncall, inhibitRules, notifications);
   }
 
   /**
@@ -203,33 +211,50 @@ public record WatchkeeperConfig(
 
   /**
    * {@code notifications:}: CIDR ranges the SSRF guard lets through, the webhook signing secret
-   * and extra headers, the ntfy token, and SMTP for email (null: no email channel). Secrets are
-   * never shown by {@link #toString}.
+   * and extra headers, the ntfy token, and the SMTP server for email contact methods (null: no
+   * email channel). Secrets are never shown by {@link #toString}.
    */
   public record Notifications(List<String> allowPrivateNetworks, String webhookSigningSecret,
       java.util.Map<String, String> webhookHeaders, String ntfyToken, Email email) {
     public static final Notifications DEFAULT =
         new Notifications(List.of(), null, java.util.Map.of(), null, null);
+    /** Nothing configured: no email, no signed webhooks, no private network allowed. */
+    public static final Notifications NONE = DEFAULT;
 
     public Notifications {
       allowPrivateNetworks = List.copyOf(allowPrivateNetworks);
       webhookHeaders = java.util.Map.copyOf(webhookHeaders);
     }
 
+    /** Only an SMTP server. */
+    public Notifications(Email email) {
+      this(List.of(), null, java.util.Map.of(), null, email);
+    }
+
     @Override
     public String toString() {
       return "Notifications[allowPrivateNetworks=" + allowPrivateNetworks + ", webhook="
-          + (webhookSigningSecret == null ? "off" : "signed") + ", email=" + email + "]";
+          + (webhookSigningSecret == null ? "off" : "signed") + ", ntfyToken="
+          + (ntfyToken == null ? "none" : "***") + ", email=" + email + "]";
     }
+  }
 
-    /** SMTP settings. */
-    public record Email(String host, int port, boolean starttls, String username,
-        String password, String from) {
-      @Override
-      public String toString() {
-        return "Email[host=" + host + ", port=" + port + ", starttls=" + starttls
-            + ", username=" + username + ", password=***, from=" + from + "]";
-      }
+  /**
+   * {@code notifications.email}: the SMTP server that sends email notifications.
+   *
+   * @param starttls upgrade with STARTTLS and refuse to send without it
+   * @param username null for no SMTP AUTH
+   * @param from the sender address; its domain also names the Message-IDs
+   */
+  public record Email(String host, int port, boolean starttls, String username, String password,
+      String from) {
+    public static final int DEFAULT_PORT = 587;
+    public static final boolean DEFAULT_STARTTLS = true;
+
+    @Override
+    public String toString() {
+      return "Email[host=" + host + ", port=" + port + ", starttls=" + starttls + ", username="
+          + username + ", from=" + from + "]";
     }
   }
 

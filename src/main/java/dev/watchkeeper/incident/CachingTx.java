@@ -165,7 +165,13 @@ final class CachingTx implements IncidentTx {
   }
 
   @Override
-  public void addPage(long incidentId, int level, String userId, Instant at, String reason) {
-    tx.addPage(incidentId, level, userId, at, reason);
+  public long addPage(long incidentId, int level, String userId, Instant at, String reason) {
+    return tx.addPage(incidentId, level, userId, at, reason);
+  }
+
+  @Override
+  public void addNotification(long incidentId, long pageId, String userId, int methodIndex,
+      String channel, String kind, Instant at) {
+    tx.addNotification(incidentId, pageId, userId, methodIndex, channel, kind, at);
   }
 }

@@ -96,6 +96,23 @@ public interface IncidentTx {
   /** The next turn of a round-robin level (0, 1, 2, ... per policy and level; never repeats). */
   long nextRoundRobin(String policyId, int level);
 
-  /** Records that a person was paged (the notifications outbox and on-call load read these). */
-  void addPage(long incidentId, int level, String userId, Instant at, String reason);
+  /**
+   * Records that a person was paged (the notifications outbox and on-call load read these);
+   * returns the page's id.
+   */
+  long addPage(long incidentId, int level, String userId, Instant at, String reason);
+
+  /**
+   * Queues one notification of a page in the outbox ({@code notifications}), to be sent by the
+   * delivery workers: written in this transaction, so a page and its notifications commit
+   * together or not at all. Its idempotency key is {@code <incident>-<page>-<methodIndex>}.
+   *
+   * @param methodIndex the index of the contact method in the user's {@code contact_methods}
+   *     (the address itself is not stored: it can be a secret; it is read from the config when
+   *     sending)
+   * @param channel the contact method's type ({@code email}, {@code webhook}, ...)
+   * @param kind {@code triggered} or {@code escalated}
+   */
+  void addNotification(long incidentId, long pageId, String userId, int methodIndex,
+      String channel, String kind, Instant at);
 }

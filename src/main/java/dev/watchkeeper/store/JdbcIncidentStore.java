@@ -538,9 +538,32 @@ public final class JdbcIncidentStore implements IncidentStore {
     }
 
     @Override
-    public void addPage(long incidentId, int level, String userId, Instant at, String reason) {
-      update("INSERT INTO incident_pages (incident_id, level, user_id, at, reason)"
-          + " VALUES (?, ?, ?, ?, ?)", incidentId, level, userId, at.toEpochMilli(), reason);
+    public long addPage(long incidentId, int level, String userId, Instant at, String reason) {
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO incident_pages (incident_id,"
+          + " level, user_id, at, reason) VALUES (?, ?, ?, ?, ?)",
+          Statement.RETURN_GENERATED_KEYS)) {
+        bind(ps, incidentId, level, userId, at.toEpochMilli(), reason);
+        ps.executeUpdate();
+        try (ResultSet keys = ps.getGeneratedKeys()) {
+          keys.next();
+          return keys.getLong(1);
+        }
+      } catch (SQLException e) {
+        throw new StoreException("recording a page failed", e);
+      }
+    }
+
+    @Override
+    public void addNotification(long incidentId, long pageId, String userId, int methodIndex,
+        String channel, String kind, Instant at) {
+      // ON CONFLICT DO NOTHING: the key is unique, and a page is written once, so a conflict
+      // can only be a replayed insert; the first row (and its delivery state) wins.
+      update("INSERT INTO notifications (idempotency_key, incident_id, page_id, user_id, channel,"
+          + " method_index, kind, state, attempts, next_attempt_at, created_at, updated_at)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)"
+          + " ON CONFLICT (idempotency_key) DO NOTHING",
+          incidentId + "-" + pageId + "-" + methodIndex, incidentId, pageId, userId, channel,
+          methodIndex, kind, at.toEpochMilli(), at.toEpochMilli(), at.toEpochMilli());
     }
 
     List<IncidentTimer> timers(String sql, Object... args) {

@@ -53,7 +53,23 @@ public final class HttpServer implements AutoCloseable {
       dev.watchkeeper.incident.IncidentEngine incidentEngine,
       Supplier<dev.watchkeeper.alert.LabelRoutes> labelRoutes,
       dev.watchkeeper.rota.Rota rota,
-      Supplier<String> icalSecret) {}
+      Supplier<String> icalSecret,
+      dev.watchkeeper.notify.NotificationStore notifications) {
+
+    /** Without the notifications outbox (its routes are then not served). */
+    public Deps(LiveConfig config, ObjectMapper mapper, GroupCommitter committer,
+        EventStore store, Clock clock, MeterRegistry meters, Supplier<String> metricsScrape,
+        BooleanSupplier ready, String version, dev.watchkeeper.alert.AlertStore alerts,
+        dev.watchkeeper.mute.Silences silences, dev.watchkeeper.mute.Inhibitions inhibitions,
+        dev.watchkeeper.incident.IncidentStore incidents,
+        dev.watchkeeper.incident.IncidentEngine incidentEngine,
+        Supplier<dev.watchkeeper.alert.LabelRoutes> labelRoutes, dev.watchkeeper.rota.Rota rota,
+        Supplier<String> icalSecret) {
+      this(config, mapper, committer, store, clock, meters, metricsScrape, ready, version,
+          alerts, silences, inhibitions, incidents, incidentEngine, labelRoutes, rota,
+          icalSecret, null);
+    }
+  }
 
   public HttpServer(Deps d) {
     Auth auth = new Auth(d.config());
@@ -100,6 +116,9 @@ public final class HttpServer implements AutoCloseable {
       new AlertRoutes(auth, d.alerts(), d.inhibitions()).register(cfg.routes);
       new IncidentRoutes(auth, d.incidents(), d.incidentEngine(), d.mapper(), d.store())
           .register(cfg.routes);
+      if (d.notifications() != null) {
+        new NotificationRoutes(auth, d.notifications(), d.clock()).register(cfg.routes);
+      }
       new dev.watchkeeper.web.compat.PrometheusAlertsRoutes(auth, gate, d.mapper(), d.clock())
           .register(cfg.routes);
       new dev.watchkeeper.web.compat.AlertmanagerAlertsRoutes(d).register(cfg.routes);

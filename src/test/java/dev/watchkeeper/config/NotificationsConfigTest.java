@@ -2,68 +2,72 @@ package dev.watchkeeper.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.watchkeeper.config.WatchkeeperConfig.Email;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** {@code notifications:}: SSRF allow-list, webhook signing, ntfy token, SMTP. */
+/** {@code notifications.email}: defaults, secrets from the environment, every error once. */
 class NotificationsConfigTest {
-  static final String SERVICE = """
+  private static final String ONE_SERVICE = """
       services:
-        - {id: a, integration_keys: [{name: k, key: secret-key-1}]}
+        - id: web
+          integration_keys:
+            - name: default
+              key_sha256: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
       """;
 
-  static ConfigResult parse(String yaml, Map<String, String> env) {
-    return ConfigLoader.parse(yaml + SERVICE, env::get);
+  @Test
+  void withoutTheSectionNoEmailIsConfigured() {
+    ConfigResult r = ConfigLoader.parse(ONE_SERVICE, name -> null);
+    assertThat(((ConfigResult.Valid) r).config().notifications().email()).isNull();
   }
 
   @Test
-  void everyKeyIsBoundAndSecretsComeFromTheEnvironmentWithoutWarnings() {
-    ConfigResult r = parse("""
+  void emailGetsItsDefaultsAndThePasswordFromTheEnvironment() {
+    ConfigResult r = ConfigLoader.parse(ONE_SERVICE + """
         notifications:
-          allow_private_networks: [127.0.0.1/32, "10.0.0.0/8"]
-          webhook: {signing_secret: "${HOOK_SECRET}", headers: {X-Env: prod}}
-          ntfy: {token: "${NTFY_TOKEN}"}
-          email: {host: smtp.example.com, port: 2525, starttls: false, username: wk,
-                  password: "${SMTP_PASSWORD}", from: "Watchkeeper <wk@example.com>"}
-        """, Map.of("HOOK_SECRET", "0123456789abcdef0123", "NTFY_TOKEN", "tk_abc",
-        "SMTP_PASSWORD", "hunter2hunter2"));
-    assertThat(r).isInstanceOf(ConfigResult.Valid.class);
+          email:
+            host: smtp.example.com
+            username: wk
+            password: ${SMTP_PASSWORD}
+            from: watchkeeper@example.com
+        """, Map.of("SMTP_PASSWORD", "s3cret")::get);
     ConfigResult.Valid v = (ConfigResult.Valid) r;
-    assertThat(v.warnings()).noneMatch(w -> w.startsWith("notifications"));
-    WatchkeeperConfig.Notifications n = v.config().notifications();
-    assertThat(n.allowPrivateNetworks()).containsExactly("127.0.0.1/32", "10.0.0.0/8");
-    assertThat(n.webhookSigningSecret()).isEqualTo("0123456789abcdef0123");
-    assertThat(n.webhookHeaders()).isEqualTo(Map.of("X-Env", "prod"));
-    assertThat(n.ntfyToken()).isEqualTo("tk_abc");
-    assertThat(n.email().port()).isEqualTo(2525);
-    assertThat(n.email().starttls()).isFalse();
-    assertThat(n.toString()).doesNotContain("0123456789abcdef0123", "tk_abc", "hunter2");
+    assertThat(v.config().notifications().email()).isEqualTo(
+        new Email("smtp.example.com", 587, true, "wk", "s3cret", "watchkeeper@example.com"));
+    assertThat(v.config().notifications().email().toString()).doesNotContain("s3cret");
+    assertThat(v.warnings()).noneMatch(w -> w.contains("password"));
   }
 
   @Test
-  void withoutTheSectionNothingIsAllowedAndThereIsNoEmail() {
-    ConfigResult.Valid v = (ConfigResult.Valid) parse("", Map.of());
-    assertThat(v.config().notifications()).isEqualTo(WatchkeeperConfig.Notifications.DEFAULT);
-  }
-
-  @Test
-  void badValuesAreReportedWithTheirPaths() {
-    ConfigResult r = parse("""
+  void aPlainTextPasswordIsWarnedAbout() {
+    ConfigResult.Valid v = (ConfigResult.Valid) ConfigLoader.parse(ONE_SERVICE + """
         notifications:
-          allow_private_networks: [127.0.0.1/33, banana]
-          webhook: {signing_secret: short, headers: {"Bad Header": x}}
-          email: {port: 0, from: nobody}
-        """, Map.of());
-    assertThat(r).isInstanceOf(ConfigResult.Invalid.class);
+          email: {host: smtp.example.com, port: 25, starttls: false, username: wk,
+                  password: hunter2, from: wk@example.com}
+        """, name -> null);
+    assertThat(v.config().notifications().email().port()).isEqualTo(25);
+    assertThat(v.config().notifications().email().starttls()).isFalse();
+    assertThat(v.warnings()).anyMatch(w -> w.contains("notifications.email.password")
+        && w.contains("plain-text secret"));
+  }
+
+  @Test
+  void everyMistakeIsReportedWithItsPath() {
+    ConfigResult r = ConfigLoader.parse(ONE_SERVICE + """
+        notifications:
+          email: {port: 0, username: wk, from: "not an address", tls: true}
+        """, name -> null);
     List<String> errors = ((ConfigResult.Invalid) r).errors().stream()
         .map(ConfigError::toString).toList();
-    assertThat(errors).anyMatch(e -> e.startsWith("notifications.allow_private_networks[0]: "))
-        .anyMatch(e -> e.startsWith("notifications.allow_private_networks[1]: "))
-        .contains("notifications.webhook.signing_secret: must be at least 16 characters, got 5",
-            "notifications.webhook.headers.Bad Header: not a valid header name",
-            "notifications.email.host: is required",
-            "notifications.email.port: must be between 1 and 65535, got 0",
-            "notifications.email.from: must be an email address, got \"nobody\"");
+    assertThat(errors).anyMatch(e -> e.startsWith("notifications.email.host") && e.contains(
+        "is required"));
+    assertThat(errors).anyMatch(e -> e.startsWith("notifications.email.port"));
+    assertThat(errors).anyMatch(e -> e.startsWith("notifications.email.from")
+        && e.contains("not an email address"));
+    assertThat(errors).anyMatch(e -> e.startsWith("notifications.email.password")
+        && e.contains("is required with username"));
+    assertThat(errors).anyMatch(e -> e.contains("tls"));
   }
 }
