@@ -68,7 +68,8 @@ class NotificationApiTest {
     assertThat(n.get("user").asText()).isEqualTo("ann");
     assertThat(n.get("channel").asText()).isEqualTo("webhook");
     assertThat(n.get("contact_method").asInt()).isZero();
-    assertThat(n.get("last_error").asText()).isEqualTo("no channel for type webhook yet");
+    assertThat(n.get("last_error").asText())
+        .isEqualTo("webhook notifications need notifications.webhook.signing_secret");
     long id = n.get("id").asLong();
     long incident = n.get("incident_id").asLong();
     assertThat(JSON.readTree(server.get("/api/v1/notifications?incident=" + incident, VIEWER)
@@ -85,7 +86,7 @@ class NotificationApiTest {
         .contains("notification " + id + " (webhook to ann) requeued by token:alice")
         .contains("notifying webhook to ann failed for good")
         .doesNotContain("very-secret");
-    // The worker tries again, still without a channel: dead once more, with a fresh count.
+    // The worker tries again, still without a signing secret: dead once more, a fresh count.
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(dead()).hasSize(1));
     assertThat(dead().get(0).get("attempts").asInt()).isEqualTo(1);
   }
