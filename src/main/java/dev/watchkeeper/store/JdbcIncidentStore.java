@@ -19,7 +19,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -150,7 +149,7 @@ public final class JdbcIncidentStore implements IncidentStore {
     args.add((long) q.limit());
     try (Connection c = ds.getConnection();
         PreparedStatement ps = c.prepareStatement(sql.toString())) {
-      bind(ps, args.toArray());
+      Sql.bind(ps, args.toArray());
       List<Incident> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -385,7 +384,7 @@ public final class JdbcIncidentStore implements IncidentStore {
               + " title, severity, urgency, group_key, opened_at, alert_count, updated_at)"
               + " VALUES (?, 'triggered', ?, ?, ?, ?, ?, 0, ?)",
           Statement.RETURN_GENERATED_KEYS)) {
-        bind(ps, service, title.length() > 1024 ? title.substring(0, 1024) : title,
+        Sql.bind(ps, service, title.length() > 1024 ? title.substring(0, 1024) : title,
             severity == null ? null : severity.wire(), urgency, groupKey, at.toEpochMilli(),
             at.toEpochMilli());
         ps.executeUpdate();
@@ -527,7 +526,7 @@ public final class JdbcIncidentStore implements IncidentStore {
           + " escalation_round_robin.next_turn + 1", policyId, level);
       try (PreparedStatement ps = c.prepareStatement("SELECT next_turn FROM"
           + " escalation_round_robin WHERE policy_id = ? AND level = ?")) {
-        bind(ps, policyId, level);
+        Sql.bind(ps, policyId, level);
         try (ResultSet rs = ps.executeQuery()) {
           rs.next();
           return rs.getLong(1);
@@ -542,7 +541,7 @@ public final class JdbcIncidentStore implements IncidentStore {
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO incident_pages (incident_id,"
           + " level, user_id, at, reason) VALUES (?, ?, ?, ?, ?)",
           Statement.RETURN_GENERATED_KEYS)) {
-        bind(ps, incidentId, level, userId, at.toEpochMilli(), reason);
+        Sql.bind(ps, incidentId, level, userId, at.toEpochMilli(), reason);
         ps.executeUpdate();
         try (ResultSet keys = ps.getGeneratedKeys()) {
           keys.next();
@@ -569,7 +568,7 @@ public final class JdbcIncidentStore implements IncidentStore {
     List<IncidentTimer> timers(String sql, Object... args) {
       try (Stmt st = prep(sql)) {
         PreparedStatement ps = st.ps();
-        bind(ps, args);
+        Sql.bind(ps, args);
         List<IncidentTimer> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
@@ -592,7 +591,7 @@ public final class JdbcIncidentStore implements IncidentStore {
     Optional<Incident> one(String sql, Object... args) {
       try (Stmt st = prep(sql)) {
         PreparedStatement ps = st.ps();
-        bind(ps, args);
+        Sql.bind(ps, args);
         try (ResultSet rs = ps.executeQuery()) {
           return rs.next() ? Optional.of(readIncident(rs)) : Optional.empty();
         }
@@ -604,7 +603,7 @@ public final class JdbcIncidentStore implements IncidentStore {
     private List<AlertRow> alerts(String sql, Object... args) {
       try (Stmt st = prep(sql)) {
         PreparedStatement ps = st.ps();
-        bind(ps, args);
+        Sql.bind(ps, args);
         List<AlertRow> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
@@ -630,7 +629,7 @@ public final class JdbcIncidentStore implements IncidentStore {
     private void update(String sql, Object... args) {
       try (Stmt st = prep(sql)) {
         PreparedStatement ps = st.ps();
-        bind(ps, args);
+        Sql.bind(ps, args);
         ps.executeUpdate();
       } catch (SQLException e) {
         throw new StoreException("writing incidents failed", e);
@@ -669,20 +668,5 @@ public final class JdbcIncidentStore implements IncidentStore {
 
   private static Long millis(Instant t) {
     return t == null ? null : t.toEpochMilli();
-  }
-
-  private static void bind(PreparedStatement ps, Object... args) throws SQLException {
-    for (int i = 0; i < args.length; i++) {
-      Object a = args[i];
-      if (a == null) {
-        ps.setNull(i + 1, Types.NULL);
-      } else if (a instanceof Long l) {
-        ps.setLong(i + 1, l);
-      } else if (a instanceof Integer n) {
-        ps.setInt(i + 1, n);
-      } else {
-        ps.setString(i + 1, a.toString());
-      }
-    }
   }
 }

@@ -111,7 +111,7 @@ public final class JdbcOverrideStore implements OverrideStore {
     try (Connection c = ds.getConnection();
         PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM schedule_overrides"
             + " WHERE schedule_id = ? AND ends_at > ?")) {
-      bind(ps, scheduleId, now.toEpochMilli());
+      Sql.bind(ps, scheduleId, now.toEpochMilli());
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         return rs.getInt(1);
@@ -125,7 +125,7 @@ public final class JdbcOverrideStore implements OverrideStore {
   private int update(String sql, Object... args) {
     writeLock.lock();
     try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-      bind(ps, args);
+      Sql.bind(ps, args);
       return ps.executeUpdate();
     } catch (SQLException e) {
       throw new StoreException("changing a schedule override failed", e);
@@ -136,7 +136,7 @@ public final class JdbcOverrideStore implements OverrideStore {
 
   private List<StoredOverride> query(String sql, Object... args) {
     try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-      bind(ps, args);
+      Sql.bind(ps, args);
       List<StoredOverride> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -151,16 +151,6 @@ public final class JdbcOverrideStore implements OverrideStore {
       return out;
     } catch (SQLException e) {
       throw new StoreException("reading schedule overrides failed", e);
-    }
-  }
-
-  private static void bind(PreparedStatement ps, Object... args) throws SQLException {
-    for (int i = 0; i < args.length; i++) {
-      if (args[i] instanceof String s) {
-        ps.setString(i + 1, s);
-      } else {
-        ps.setLong(i + 1, (Long) args[i]);
-      }
     }
   }
 }
