@@ -16,10 +16,10 @@ import dev.watchkeeper.store.JdbcAlertStore;
 import dev.watchkeeper.store.JdbcIncidentStore;
 import dev.watchkeeper.web.Json;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import dev.watchkeeper.testing.SettableClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -61,22 +61,7 @@ abstract class IncidentEngineContract {
       firingReads++;
       return alerts.firing(keep);
     });
-    Clock clock = new Clock() {
-      @Override
-      public java.time.ZoneId getZone() {
-        return ZoneOffset.UTC;
-      }
-
-      @Override
-      public Clock withZone(java.time.ZoneId zone) {
-        return this;
-      }
-
-      @Override
-      public Instant instant() {
-        return now;
-      }
-    };
+    Clock clock = SettableClock.following(() -> now);
     engine = new IncidentEngine(incidents, clock,
         service -> switch (service) {
           case "by-job" -> new Grouping(List.of("job"), Duration.ofMinutes(5), Duration.ZERO);

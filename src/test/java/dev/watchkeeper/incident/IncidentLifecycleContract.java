@@ -12,11 +12,10 @@ import dev.watchkeeper.store.JdbcAlertStore;
 import dev.watchkeeper.store.JdbcIncidentStore;
 import dev.watchkeeper.web.Json;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import dev.watchkeeper.testing.SettableClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -45,22 +44,7 @@ abstract class IncidentLifecycleContract {
     db = Database.open(storage(), null);
     db.migrate();
     incidents = new JdbcIncidentStore(db, Json.create());
-    Clock clock = new Clock() {
-      @Override
-      public ZoneId getZone() {
-        return ZoneOffset.UTC;
-      }
-
-      @Override
-      public Clock withZone(ZoneId zone) {
-        return this;
-      }
-
-      @Override
-      public Instant instant() {
-        return now;
-      }
-    };
+    Clock clock = SettableClock.following(() -> now);
     engine = new IncidentEngine(incidents, clock, service -> Grouping.DEFAULT,
         () -> labels -> List.of(), () -> labels -> List.of(),
         service -> switch (service) {

@@ -8,6 +8,7 @@ import dev.watchkeeper.config.WatchkeeperConfig.Storage;
 import dev.watchkeeper.store.Database;
 import dev.watchkeeper.store.JdbcAuditLog;
 import dev.watchkeeper.store.JdbcSilenceStore;
+import dev.watchkeeper.testing.SettableClock;
 import dev.watchkeeper.web.Json;
 import java.nio.file.Path;
 import java.time.Duration;

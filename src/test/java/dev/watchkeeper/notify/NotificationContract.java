@@ -18,10 +18,10 @@ import dev.watchkeeper.store.Database;
 import dev.watchkeeper.store.JdbcIncidentStore;
 import dev.watchkeeper.store.JdbcNotificationStore;
 import dev.watchkeeper.web.Json;
+import dev.watchkeeper.testing.SettableClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -55,22 +55,7 @@ abstract class NotificationContract {
   JdbcIncidentStore incidents;
   JdbcNotificationStore store;
   Instant now = T0;
-  final Clock clock = new Clock() {
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  };
+  final Clock clock = SettableClock.following(() -> now);
 
   abstract Storage storage();
 

@@ -22,12 +22,12 @@ import dev.watchkeeper.store.JdbcOverrideStore;
 import dev.watchkeeper.store.JdbcPageLog;
 import dev.watchkeeper.web.Json;
 import java.nio.file.Path;
+import dev.watchkeeper.testing.SettableClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,22 +74,7 @@ class RotaTest {
     setup.set(new Rota.Setup(List.of(DB), users, true, NightWindow.DEFAULT));
     incidents = new JdbcIncidentStore(db, Json.create());
     audit = new JdbcAuditLog(db);
-    Clock clock = new Clock() {
-      @Override
-      public ZoneId getZone() {
-        return ZoneOffset.UTC;
-      }
-
-      @Override
-      public Clock withZone(ZoneId zone) {
-        return this;
-      }
-
-      @Override
-      public Instant instant() {
-        return now;
-      }
-    };
+    Clock clock = SettableClock.following(() -> now);
     rota = new Rota(setup::get, new JdbcOverrideStore(db), new JdbcPageLog(db), audit, clock);
   }
 

@@ -35,11 +35,8 @@ class IncidentTimersApiTest {
 
   /** Gives the payments service an acknowledgement timeout, through a config reload. */
   void ackTimeout(String timeout) throws Exception {
-    String yaml = Files.readString(server.configFile);
-    String keys = "integration_keys: [{name: prometheus, key_sha256: ";
-    int at = yaml.indexOf('\n', yaml.indexOf(keys));
-    Files.writeString(server.configFile, yaml.substring(0, at)
-        + "\n    lifecycle: {ack_timeout: " + timeout + "}" + yaml.substring(at));
+    Files.writeString(server.configFile, TestServer.underPayments(
+        Files.readString(server.configFile), "lifecycle: {ack_timeout: " + timeout + "}"));
     assertThat(server.post("/api/v1/admin/reload", ADMIN, "").statusCode()).isEqualTo(200);
   }
 

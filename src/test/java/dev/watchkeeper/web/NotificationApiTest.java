@@ -31,9 +31,7 @@ class NotificationApiTest {
   void start() throws Exception {
     server = new TestServer(dir);
     String yaml = Files.readString(server.configFile);
-    String keys = "integration_keys: [{name: prometheus, key_sha256: ";
-    int at = yaml.indexOf('\n', yaml.indexOf(keys));
-    yaml = yaml.substring(0, at) + "\n    escalation_policy: payments" + yaml.substring(at);
+    yaml = TestServer.underPayments(yaml, "escalation_policy: payments");
     Files.writeString(server.configFile, yaml + """
         users:
           - id: ann

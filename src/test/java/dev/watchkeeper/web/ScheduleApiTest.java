@@ -66,9 +66,7 @@ class ScheduleApiTest {
   /** Writes the on-call config and reloads it; {@code nightNow}: the night window holds now. */
   void configure(boolean nightNow) throws Exception {
     String yaml = TestServer.yaml(dir.resolve("data"), 1_000_000, 1_000_000);
-    String keys = "integration_keys: [{name: prometheus, key_sha256: ";
-    int at = yaml.indexOf('\n', yaml.indexOf(keys));
-    yaml = yaml.substring(0, at) + "\n    escalation_policy: payments" + yaml.substring(at);
+    yaml = TestServer.underPayments(yaml, "escalation_policy: payments");
     LocalTime now = LocalTime.ofInstant(Instant.now(), ZoneOffset.UTC);
     LocalTime nightStart = nightNow ? now.minusHours(1) : now.plusHours(6);
     LocalTime nightEnd = nightNow ? now.plusHours(1) : now.plusHours(7);

@@ -72,6 +72,16 @@ final class TestServer implements AutoCloseable {
         true);
   }
 
+  /**
+   * {@code yaml} (a config from {@link #yaml}) with {@code line} added to the payments service,
+   * e.g. {@code escalation_policy: payments}.
+   */
+  static String underPayments(String yaml, String line) {
+    String keys = "integration_keys: [{name: prometheus, key_sha256: ";
+    int at = yaml.indexOf('\n', yaml.indexOf(keys));
+    return yaml.substring(0, at) + "\n    " + line + yaml.substring(at);
+  }
+
   /** Starts again on the config file and data an earlier server in {@code dir} left behind. */
   static TestServer restart(Path dir) {
     return new TestServer(dir.resolve("watchkeeper.yml"), true);
