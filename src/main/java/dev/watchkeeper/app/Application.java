@@ -7,6 +7,8 @@ import dev.watchkeeper.alert.LabelRoutes;
 import dev.watchkeeper.config.LiveConfig;
 import dev.watchkeeper.incident.Grouping;
 import dev.watchkeeper.escalation.Escalator;
+import dev.watchkeeper.notify.ActionLinks;
+import dev.watchkeeper.notify.Outbox;
 import dev.watchkeeper.incident.IncidentEngine;
 import dev.watchkeeper.notify.Channel;
 import dev.watchkeeper.notify.Deliveries;
@@ -131,6 +133,9 @@ public final class Application implements AutoCloseable {
           escalator(config, rota));
       this.timers = new IncidentTimers(incidentEngine, incidents, clock, meters);
       JdbcNotificationStore notifications = new JdbcNotificationStore(db);
+      ActionLinks actionLinks = new ActionLinks(() -> secrets.secret("actions"),
+          () -> config.get().server().publicUrl(), () -> config.get().notifications().linkTtl(),
+          clock);
       // SMS and voice have no provider adapter yet: such a notification becomes a dead letter
       // "no channel for type X yet", visible and retriable through /api/v1/notifications.
       this.deliveries = new Deliveries(notifications, Map.of(
@@ -148,7 +153,7 @@ public final class Application implements AutoCloseable {
                   (n, h) -> new NtfyChannel(h, n.ntfyToken()))),
           user -> config.get().oncall().user(user), incidents::find, clock,
           () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble(),
-          Deliveries.DEFAULT_MAX_ATTEMPTS);
+          Deliveries.DEFAULT_MAX_ATTEMPTS, actionLinks);
       Supplier<LabelRoutes> labelRoutes = labelRoutes(config);
       this.processor = new EventProcessor(store, List.of(new AlertHandler(alerts, incidentEngine,
           labelRoutes, meters, resolved -> silences.expireWhenResolved(resolved, alerts::firing))),
@@ -160,7 +165,7 @@ public final class Application implements AutoCloseable {
       this.http = new HttpServer(new HttpServer.Deps(config, mapper, committer, store, clock,
           meters, meters::scrape, db::ready, Version.get(), alerts,
           silences, inhibitions,
-          incidents, incidentEngine, labelRoutes, rota, icalSecret, notifications));
+          incidents, incidentEngine, labelRoutes, rota, icalSecret, notifications, actionLinks));
     } catch (RuntimeException e) {
       db.close();
       throw e;
@@ -184,7 +189,8 @@ public final class Application implements AutoCloseable {
           case SCHEDULE -> rota.resolve(target.id(), target.role(), at);
         },
         rota::reliefAfterPage,
-        user -> config.get().oncall().user(user).map(User::contactMethods).orElse(List.of()));
+        new Outbox(user -> config.get().oncall().user(user),
+            () -> config.get().notifications().storm()));
   }
 
   /**

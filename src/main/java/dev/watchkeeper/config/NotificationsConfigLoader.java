@@ -1,7 +1,9 @@
 package dev.watchkeeper.config;
 
 import dev.watchkeeper.config.WatchkeeperConfig.Notifications;
+import dev.watchkeeper.config.WatchkeeperConfig.StormControl;
 import dev.watchkeeper.notify.net.SsrfGuard;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -15,7 +17,8 @@ final class NotificationsConfigLoader {
     if (!root.has("notifications")) {
       return Notifications.DEFAULT;
     }
-    ConfigNode n = root.map("notifications", "allow_private_networks", "webhook", "ntfy", "email");
+    ConfigNode n = root.map("notifications", "allow_private_networks", "webhook", "ntfy", "email",
+        "storm_control", "link_ttl");
     List<String> allow = n.strings("allow_private_networks");
     try {
       new SsrfGuard(allow);
@@ -73,7 +76,28 @@ final class NotificationsConfigLoader {
             password == null ? null : password.value(), from);
       }
     }
-    return new Notifications(allow, secret, headers, ntfyToken, email);
+    StormControl storm = StormControl.DEFAULT;
+    if (n.has("storm_control")) {
+      ConfigNode s = n.map("storm_control", "threshold", "window", "digest_delay");
+      int threshold = s.integer("threshold", StormControl.DEFAULT.threshold(), 0, 10_000);
+      Duration window = s.duration("window", StormControl.DEFAULT.window());
+      Duration delay = s.duration("digest_delay", StormControl.DEFAULT.digestDelay());
+      if (window.isZero() || window.compareTo(Duration.ofDays(1)) > 0) {
+        problems.error(s.path("window"), "must be between 1s and 24h, got "
+            + ConfigNode.show(window));
+      }
+      if (delay.compareTo(Duration.ofHours(1)) > 0) {
+        problems.error(s.path("digest_delay"), "must be between 0s and 1h, got "
+            + ConfigNode.show(delay));
+      }
+      storm = new StormControl(threshold, window, delay);
+    }
+    Duration linkTtl = n.duration("link_ttl", Notifications.DEFAULT_LINK_TTL);
+    if (linkTtl.compareTo(Duration.ofMinutes(1)) < 0 || linkTtl.compareTo(Duration.ofDays(7)) > 0) {
+      problems.error(n.path("link_ttl"), "must be between 1m and 7d, got "
+          + ConfigNode.show(linkTtl));
+    }
+    return new Notifications(allow, secret, headers, ntfyToken, email, storm, linkTtl);
   }
 
   private static String secret(ConfigNode n, String key, Problems problems) {

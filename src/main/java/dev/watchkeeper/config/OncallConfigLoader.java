@@ -12,6 +12,8 @@ import dev.watchkeeper.oncall.Role;
 import dev.watchkeeper.oncall.Rotation;
 import dev.watchkeeper.oncall.Schedule;
 import dev.watchkeeper.people.ContactMethod;
+import dev.watchkeeper.people.NotificationRule;
+import dev.watchkeeper.people.QuietHours;
 import dev.watchkeeper.people.Team;
 import dev.watchkeeper.people.User;
 import java.time.DateTimeException;
@@ -29,6 +31,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -352,7 +355,8 @@ final class OncallConfigLoader {
   private static List<User> users(ConfigNode root, Problems problems) {
     List<User> out = new ArrayList<>();
     Map<String, String> seen = new HashMap<>();
-    root.forEach("users", List.of("id", "name", "email", "time_zone", "contact_methods"), u -> {
+    root.forEach("users", List.of("id", "name", "email", "time_zone", "contact_methods",
+        "notification_rules", "quiet_hours"), u -> {
       String id = id(u, seen, problems);
       String name = u.string("name", id);
       String email = u.string("email", null);
@@ -384,14 +388,86 @@ final class OncallConfigLoader {
         problems.error(u.path("contact_methods"), "at most " + MAX_CONTACT_METHODS
             + " contact methods, got " + methods.size());
       }
+      List<NotificationRule> rules = rules(u, methods, problems);
+      QuietHours quiet = null;
+      String q = u.string("quiet_hours", null);
+      if (q != null) {
+        Matcher m = NIGHT.matcher(q.trim());
+        LocalTime s = m.matches() ? time(m.group(1)) : null;
+        LocalTime e = m.matches() ? time(m.group(2)) : null;
+        if (s == null || e == null) {
+          problems.error(u.path("quiet_hours"), "expected \"HH:MM-HH:MM\" like \"20:00-08:00\""
+              + " (local to the user's time_zone), got \"" + q + "\"");
+        } else if (s.equals(e)) {
+          problems.error(u.path("quiet_hours"), "must not start and end at the same time, got \""
+              + q + "\"");
+        } else {
+          quiet = new QuietHours(s, e);
+        }
+      }
       if (id != null) {
-        out.add(new User(id, name, email, zone, methods));
+        out.add(new User(id, name, email, zone, methods, rules, quiet));
       }
     });
     if (out.size() > MAX_USERS) {
       problems.error("users", "at most " + MAX_USERS + " users, got " + out.size());
     }
     return out;
+  }
+
+  /**
+   * {@code notification_rules: [{urgency: high, delay: 2m, contact_method: email}]}: the contact
+   * method is a type (every method of that type) or a 1-based position in the list.
+   */
+  private static List<NotificationRule> rules(ConfigNode u, List<ContactMethod> methods,
+      Problems problems) {
+    List<NotificationRule> rules = new ArrayList<>();
+    u.forEach("notification_rules", List.of("urgency", "delay", "contact_method"), r -> {
+      String urgencyText = r.string("urgency", "any");
+      Optional<NotificationRule.Urgency> urgency = NotificationRule.Urgency.parse(urgencyText);
+      if (urgency.isEmpty()) {
+        problems.error(r.path("urgency"), "expected high, low or any, got \"" + urgencyText
+            + "\"");
+      }
+      Duration delay = r.duration("delay", Duration.ZERO);
+      if (delay != null && (delay.isNegative()
+          || delay.compareTo(NotificationRule.MAX_DELAY) > 0)) {
+        problems.error(r.path("delay"), "must be between 0s and 24h, got "
+            + ConfigNode.show(delay));
+        delay = null;
+      }
+      String which = r.required("contact_method");
+      List<Integer> picked = new ArrayList<>();
+      if (which != null) {
+        if (which.matches("[0-9]{1,3}")) {
+          int n = Integer.parseInt(which);
+          if (n < 1 || n > methods.size()) {
+            problems.error(r.path("contact_method"), "position " + n + " is not one of the "
+                + methods.size() + " contact methods (counting from 1)");
+          } else {
+            picked.add(n - 1);
+          }
+        } else {
+          for (int i = 0; i < methods.size(); i++) {
+            if (methods.get(i).type().wire().equals(which)) {
+              picked.add(i);
+            }
+          }
+          if (picked.isEmpty()) {
+            problems.error(r.path("contact_method"), "the user has no contact method of type \""
+                + which + "\" (name a type the user has, or a position counting from 1)");
+          }
+        }
+      }
+      if (urgency.isPresent() && delay != null && !picked.isEmpty()) {
+        rules.add(new NotificationRule(urgency.get(), delay, picked));
+      }
+    });
+    if (rules.size() > MAX_CONTACT_METHODS * 3) {
+      problems.error(u.path("notification_rules"), "at most " + MAX_CONTACT_METHODS * 3
+          + " rules, got " + rules.size());
+    }
+    return rules;
   }
 
   private static List<Team> teams(ConfigNode root, Set<String> users, Problems problems) {

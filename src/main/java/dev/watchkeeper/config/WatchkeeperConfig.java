@@ -215,7 +215,10 @@ public record WatchkeeperConfig(
    * email channel). Secrets are never shown by {@link #toString}.
    */
   public record Notifications(List<String> allowPrivateNetworks, String webhookSigningSecret,
-      java.util.Map<String, String> webhookHeaders, String ntfyToken, Email email) {
+      java.util.Map<String, String> webhookHeaders, String ntfyToken, Email email,
+      StormControl storm, Duration linkTtl) {
+    /** How long a one-click acknowledge/resolve link works by default. */
+    public static final Duration DEFAULT_LINK_TTL = Duration.ofHours(12);
     public static final Notifications DEFAULT =
         new Notifications(List.of(), null, java.util.Map.of(), null, null);
     /** Nothing configured: no email, no signed webhooks, no private network allowed. */
@@ -224,6 +227,14 @@ public record WatchkeeperConfig(
     public Notifications {
       allowPrivateNetworks = List.copyOf(allowPrivateNetworks);
       webhookHeaders = java.util.Map.copyOf(webhookHeaders);
+      storm = storm == null ? StormControl.DEFAULT : storm;
+      linkTtl = linkTtl == null ? DEFAULT_LINK_TTL : linkTtl;
+    }
+
+    public Notifications(List<String> allowPrivateNetworks, String webhookSigningSecret,
+        java.util.Map<String, String> webhookHeaders, String ntfyToken, Email email) {
+      this(allowPrivateNetworks, webhookSigningSecret, webhookHeaders, ntfyToken, email, null,
+          null);
     }
 
     /** Only an SMTP server. */
@@ -236,6 +247,24 @@ public record WatchkeeperConfig(
       return "Notifications[allowPrivateNetworks=" + allowPrivateNetworks + ", webhook="
           + (webhookSigningSecret == null ? "off" : "signed") + ", ntfyToken="
           + (ntfyToken == null ? "none" : "***") + ", email=" + email + "]";
+    }
+  }
+
+  /**
+   * {@code notifications.storm_control}: when a person has been paged {@code threshold} times
+   * within {@code window}, further pages are not sent one by one but collected into one digest
+   * per contact method, sent {@code digestDelay} after the first page it holds.
+   *
+   * @param threshold 0 turns storm control off
+   */
+  public record StormControl(int threshold, Duration window, Duration digestDelay) {
+    public static final StormControl DEFAULT =
+        new StormControl(10, Duration.ofMinutes(10), Duration.ofMinutes(1));
+    public static final StormControl OFF = new StormControl(0, Duration.ofMinutes(10),
+        Duration.ofMinutes(1));
+
+    public boolean enabled() {
+      return threshold > 0;
     }
   }
 

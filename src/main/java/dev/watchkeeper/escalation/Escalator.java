@@ -7,7 +7,7 @@ import dev.watchkeeper.incident.Incident;
 import dev.watchkeeper.incident.IncidentTimer;
 import dev.watchkeeper.incident.IncidentTx;
 import dev.watchkeeper.incident.Paging;
-import dev.watchkeeper.people.ContactMethod;
+import dev.watchkeeper.notify.Outbox;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -46,7 +46,7 @@ public final class Escalator implements Paging {
   private final Function<String, Optional<EscalationPolicy>> policyOfService;
   private final BiFunction<Target, Instant, List<String>> resolve;
   private final BiFunction<String, Instant, Optional<Instant>> reliefAfterPage;
-  private final Function<String, List<ContactMethod>> contactMethods;
+  private final Outbox outbox;
 
   /**
    * Without the recovery rule.
@@ -70,23 +70,24 @@ public final class Escalator implements Paging {
   public Escalator(Function<String, Optional<EscalationPolicy>> policyOfService,
       BiFunction<Target, Instant, List<String>> resolve,
       BiFunction<String, Instant, Optional<Instant>> reliefAfterPage) {
-    this(policyOfService, resolve, reliefAfterPage, user -> List.of());
+    this(policyOfService, resolve, reliefAfterPage, new Outbox(user -> Optional.empty(),
+        () -> dev.watchkeeper.config.WatchkeeperConfig.StormControl.OFF));
   }
 
   /**
    * As above, and every page queues one notification per contact method of the paged user in
    * the outbox, in the same transaction ({@link IncidentTx#addNotification}).
    *
-   * @param contactMethods a user's contact methods in the config in force (empty if unknown)
+   * @param outbox turns each page into outbox rows by the paged user's notification rules
    */
   public Escalator(Function<String, Optional<EscalationPolicy>> policyOfService,
       BiFunction<Target, Instant, List<String>> resolve,
       BiFunction<String, Instant, Optional<Instant>> reliefAfterPage,
-      Function<String, List<ContactMethod>> contactMethods) {
+      Outbox outbox) {
     this.policyOfService = policyOfService;
     this.resolve = resolve;
     this.reliefAfterPage = reliefAfterPage;
-    this.contactMethods = contactMethods;
+    this.outbox = outbox;
   }
 
   @Override
@@ -156,14 +157,12 @@ public final class Escalator implements Paging {
     String targets = String.join(", ", l.targets().stream().map(Target::toString).toList());
     List<String> reliefs = new ArrayList<>();
     String kind = level == 1 && round == 0 ? "triggered" : "escalated";
+    String urgency = tx.incident(incidentId).map(Incident::urgency).orElse("high");
     for (String user : paged) {
       long page = tx.addPage(incidentId, level, user, now, reason);
       // The outbox: one notification per contact method, committed with the page. Only the
       // method's index is stored; the (possibly secret) address is read from config when sent.
-      List<ContactMethod> methods = contactMethods.apply(user);
-      for (int i = 0; i < methods.size(); i++) {
-        tx.addNotification(incidentId, page, user, i, methods.get(i).type().wire(), kind, now);
-      }
+      outbox.queue(tx, incidentId, page, user, urgency, kind, now);
       reliefAfterPage.apply(user, now).ifPresent(until -> reliefs.add(user + " relieved until "
           + (until.getEpochSecond() % 60 == 0 ? MINUTES : SECONDS).format(until)
           + " (paged at night; recovery rule)"));

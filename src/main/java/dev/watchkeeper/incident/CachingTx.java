@@ -171,7 +171,18 @@ final class CachingTx implements IncidentTx {
 
   @Override
   public void addNotification(long incidentId, long pageId, String userId, int methodIndex,
-      String channel, String kind, Instant at) {
-    tx.addNotification(incidentId, pageId, userId, methodIndex, channel, kind, at);
+      String channel, String kind, String key, String state, Instant dueAt, Instant now) {
+    tx.addNotification(incidentId, pageId, userId, methodIndex, channel, kind, key, state, dueAt,
+        now);
+  }
+
+  @Override
+  public int pagesSince(String userId, Instant since) {
+    return tx.pagesSince(userId, since);
+  }
+
+  @Override
+  public boolean digestPending(String userId, int methodIndex) {
+    return tx.digestPending(userId, methodIndex);
   }
 }

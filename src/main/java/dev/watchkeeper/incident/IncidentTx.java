@@ -113,6 +113,23 @@ public interface IncidentTx {
    * @param channel the contact method's type ({@code email}, {@code webhook}, ...)
    * @param kind {@code triggered} or {@code escalated}
    */
+  default void addNotification(long incidentId, long pageId, String userId, int methodIndex,
+      String channel, String kind, Instant at) {
+    addNotification(incidentId, pageId, userId, methodIndex, channel, kind,
+        incidentId + "-" + pageId + "-" + methodIndex, "pending", at, at);
+  }
+
+  /**
+   * As above with the key, the state ({@code pending}, or {@code held} for a digest) and the
+   * instant the row is due (later than {@code now} for a delayed rule or quiet hours). A row
+   * whose key exists already is not written again.
+   */
   void addNotification(long incidentId, long pageId, String userId, int methodIndex,
-      String channel, String kind, Instant at);
+      String channel, String kind, String key, String state, Instant dueAt, Instant now);
+
+  /** How many times the user was paged at or after {@code since} (storm control). */
+  int pagesSince(String userId, Instant since);
+
+  /** True when a digest for this contact method of the user is queued and not yet sent. */
+  boolean digestPending(String userId, int methodIndex);
 }

@@ -1,6 +1,7 @@
 package dev.watchkeeper.notify;
 
 import dev.watchkeeper.incident.Incident;
+import dev.watchkeeper.incident.IncidentState;
 import dev.watchkeeper.notify.Notification.State;
 import dev.watchkeeper.people.ContactMethod;
 import dev.watchkeeper.people.User;
@@ -54,6 +55,8 @@ public final class Deliveries implements AutoCloseable {
   static final double JITTER = 0.2;
   static final Duration POLL = Duration.ofMillis(500);
   static final int BATCH = 20;
+  /** The most incidents a digest lists one by one. */
+  static final int DIGEST_LINES = 50;
 
   private final NotificationStore store;
   private final Map<ContactMethod.Type, Channel> channels;
@@ -62,6 +65,7 @@ public final class Deliveries implements AutoCloseable {
   private final Clock clock;
   private final DoubleSupplier random;
   private final int maxAttempts;
+  private final ActionLinks links;
   private final List<Thread> threads = new ArrayList<>();
   private volatile boolean running = true;
 
@@ -73,6 +77,17 @@ public final class Deliveries implements AutoCloseable {
   public Deliveries(NotificationStore store, Map<ContactMethod.Type, Channel> channels,
       Function<String, Optional<User>> users, LongFunction<Optional<Incident>> incidents,
       Clock clock, DoubleSupplier random, int maxAttempts) {
+    this(store, channels, users, incidents, clock, random, maxAttempts, null);
+  }
+
+  /**
+   * As above; messages carry the incident's link and signed one-click acknowledge and resolve
+   * links made by {@code links} (null: no links).
+   */
+  public Deliveries(NotificationStore store, Map<ContactMethod.Type, Channel> channels,
+      Function<String, Optional<User>> users, LongFunction<Optional<Incident>> incidents,
+      Clock clock, DoubleSupplier random, int maxAttempts, ActionLinks links) {
+    this.links = links;
     this.store = store;
     this.channels = Map.copyOf(channels);
     this.users = users;
@@ -120,13 +135,40 @@ public final class Deliveries implements AutoCloseable {
     }
     String address = method.get().address();
     Optional<Incident> incident = incidents.apply(n.incidentId());
-    Message message = new Message(n.idempotencyKey(), n.userId(), address, n.incidentId(),
-        n.kind(), incident.map(Incident::service).orElse(null),
-        incident.map(i -> i.severity() == null ? null : i.severity().wire()).orElse(null),
-        incident.map(Incident::urgency).orElse(null),
-        incident.map(Incident::title).orElse("incident " + n.incidentId()),
-        incident.map(Incident::title).orElse(null), clock.instant(), null, null, null,
-        Map.of("notification", Long.toString(n.id())));
+    Message message;
+    List<Notification> carried = List.of();
+    if (n.kind().equals("digest")) {
+      carried = store.digestRows(n);
+      if (carried.isEmpty()) {
+        Instant now = clock.instant();
+        store.complete(n, State.CANCELLED, now, "nothing left to digest", now,
+            "notification.cancelled", "digest " + who + " not sent: an earlier digest carried"
+                + " every held notification");
+        return;
+      }
+      message = digest(n, address, carried);
+    } else {
+      if (incident.isPresent() && incident.get().state() != IncidentState.TRIGGERED
+          && (n.kind().equals("triggered") || n.kind().equals("escalated"))) {
+        // A delayed rule, quiet hours or retries: the page is moot once someone acted.
+        Instant now = clock.instant();
+        store.complete(n, State.CANCELLED, now, "incident " + incident.get().state().wire()
+            + " before it was sent", now, "notification.cancelled", "notification " + who
+            + " not sent: the incident was " + incident.get().state().wire() + " first");
+        return;
+      }
+      long id = n.incidentId();
+      message = new Message(n.idempotencyKey(), n.userId(), address, id,
+          n.kind(), incident.map(Incident::service).orElse(null),
+          incident.map(i -> i.severity() == null ? null : i.severity().wire()).orElse(null),
+          incident.map(Incident::urgency).orElse(null),
+          incident.map(Incident::title).orElse("incident " + id),
+          incident.map(Incident::title).orElse(null), clock.instant(),
+          links == null ? null : links.incident(id),
+          links == null ? null : links.link(id, ActionLinks.Action.ACKNOWLEDGE, n.userId()),
+          links == null ? null : links.link(id, ActionLinks.Action.RESOLVE, n.userId()),
+          Map.of("notification", Long.toString(n.id())));
+    }
     Instant started = clock.instant();
     Delivery d;
     try {
@@ -139,8 +181,13 @@ public final class Deliveries implements AutoCloseable {
     Duration latency = Duration.between(started, now);
     if (d instanceof Delivery.Delivered ok) {
       Duration l = ok.latency() == null ? latency : ok.latency();
-      store.complete(n, State.DELIVERED, now, null, now, "notification.delivered",
-          "notified " + who + ": delivered in " + l.toMillis() + " ms" + attempt);
+      String what = carried.isEmpty() ? "" : " (a digest of " + carried.size()
+          + (carried.size() == 1 ? " page)" : " pages)");
+      if (store.complete(n, State.DELIVERED, now, null, now, "notification.delivered",
+          "notified " + who + what + ": delivered in " + l.toMillis() + " ms" + attempt)
+          && !carried.isEmpty()) {
+        store.markDigested(n.id(), now);
+      }
     } else if (d instanceof Delivery.RetryLater later) {
       String reason = scrub(later.reason(), address);
       if (n.attempts() >= maxAttempts) {
@@ -157,6 +204,36 @@ public final class Deliveries implements AutoCloseable {
       dead(n, scrub(failed.reason(), address), who,
           attempt + " after " + latency.toMillis() + " ms");
     }
+  }
+
+  /**
+   * One message for the pages a digest carries: the title counts them, the summary lists each
+   * incident (at most {@link #DIGEST_LINES}) with its state now.
+   */
+  private Message digest(Notification n, String address, List<Notification> carried) {
+    java.util.LinkedHashMap<Long, Integer> byIncident = new java.util.LinkedHashMap<>();
+    for (Notification c : carried) {
+      byIncident.merge(c.incidentId(), 1, Integer::sum);
+    }
+    StringBuilder lines = new StringBuilder();
+    int shown = 0;
+    for (long id : byIncident.keySet()) {
+      if (shown++ == DIGEST_LINES) {
+        lines.append("… and ").append(byIncident.size() - DIGEST_LINES).append(" more\n");
+        break;
+      }
+      Optional<Incident> i = incidents.apply(id);
+      lines.append("#").append(id).append(" [")
+          .append(i.map(x -> x.state().wire()).orElse("unknown")).append("] ")
+          .append(i.map(Incident::title).orElse("incident " + id)).append('\n');
+    }
+    String title = carried.size() + " pages for " + n.userId() + " across " + byIncident.size()
+        + (byIncident.size() == 1 ? " incident" : " incidents") + " (storm control digest)";
+    return new Message(n.idempotencyKey(), n.userId(), address, n.incidentId(), "digest", null,
+        null, null, title, lines.toString().strip(), clock.instant(),
+        links == null ? null : links.incident(n.incidentId()), null, null,
+        Map.of("notification", Long.toString(n.id()), "pages", Integer.toString(carried.size()),
+            "incidents", Integer.toString(byIncident.size())));
   }
 
   private void dead(Notification n, String reason, String who, String attempt) {

@@ -13,6 +13,7 @@ import java.util.Optional;
  * @param claim the token of the worker holding a {@link State#SENDING} row (null otherwise);
  *     an outcome is recorded only while the claim holds
  * @param nextAttemptAt when a pending row is due; for a sending row, when its lease ends
+ * @param digestId for a row held by storm control, the digest that carries (or carried) it
  */
 public record Notification(
     long id,
@@ -29,11 +30,17 @@ public record Notification(
     String claim,
     String lastError,
     Instant createdAt,
-    Instant updatedAt) {
+    Instant updatedAt,
+    Long digestId) {
 
-  /** Where a notification stands. */
+  /**
+   * Where a notification stands: pending → sending → delivered or dead; {@code held} for a
+   * digest (storm control) → {@code digested} when the digest is delivered; {@code cancelled}
+   * when a delayed or held notification came due after the incident was acknowledged or
+   * resolved.
+   */
   public enum State {
-    PENDING, SENDING, DELIVERED, DEAD;
+    PENDING, SENDING, DELIVERED, DEAD, HELD, DIGESTED, CANCELLED;
 
     public String wire() {
       return name().toLowerCase(Locale.ROOT);

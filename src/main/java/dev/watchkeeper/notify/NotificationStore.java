@@ -34,6 +34,17 @@ public interface NotificationStore {
   boolean complete(Notification claimed, Notification.State state, Instant nextAttemptAt,
       String lastError, Instant now, String timelineKind, String timelineMessage);
 
+  /**
+   * The rows a digest carries: first the rows of the digest's user and contact method that are
+   * held and not yet given to a digest are given to this one; then every row given to it is
+   * returned, oldest first. Calling it again (a retried digest) returns the same rows and any
+   * held since.
+   */
+  List<Notification> digestRows(Notification digest);
+
+  /** Marks the rows a delivered digest carried as {@code digested}. */
+  void markDigested(long digestId, Instant now);
+
   /** Newest first. */
   List<Notification> list(Query query);
 

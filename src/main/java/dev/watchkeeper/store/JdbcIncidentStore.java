@@ -554,15 +554,27 @@ public final class JdbcIncidentStore implements IncidentStore {
 
     @Override
     public void addNotification(long incidentId, long pageId, String userId, int methodIndex,
-        String channel, String kind, Instant at) {
+        String channel, String kind, String key, String state, Instant dueAt, Instant now) {
       // ON CONFLICT DO NOTHING: the key is unique, and a page is written once, so a conflict
-      // can only be a replayed insert; the first row (and its delivery state) wins.
+      // can only be a replayed insert (or a digest queued already); the first row wins.
       update("INSERT INTO notifications (idempotency_key, incident_id, page_id, user_id, channel,"
           + " method_index, kind, state, attempts, next_attempt_at, created_at, updated_at)"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)"
           + " ON CONFLICT (idempotency_key) DO NOTHING",
-          incidentId + "-" + pageId + "-" + methodIndex, incidentId, pageId, userId, channel,
-          methodIndex, kind, at.toEpochMilli(), at.toEpochMilli(), at.toEpochMilli());
+          key, incidentId, pageId, userId, channel, methodIndex, kind, state,
+          dueAt.toEpochMilli(), now.toEpochMilli(), now.toEpochMilli());
+    }
+
+    @Override
+    public int pagesSince(String userId, Instant since) {
+      return (int) count("SELECT COUNT(*) FROM incident_pages WHERE user_id = ? AND at >= ?",
+          userId, since.toEpochMilli());
+    }
+
+    @Override
+    public boolean digestPending(String userId, int methodIndex) {
+      return count("SELECT COUNT(*) FROM notifications WHERE user_id = ? AND state = 'pending'"
+          + " AND kind = 'digest' AND method_index = ?", userId, methodIndex) > 0;
     }
 
     List<IncidentTimer> timers(String sql, Object... args) {
@@ -623,6 +635,19 @@ public final class JdbcIncidentStore implements IncidentStore {
         throw new StoreException("reading alerts failed", e);
       } catch (JsonProcessingException e) {
         throw new StoreException("stored alert labels are not valid JSON", e);
+      }
+    }
+
+    private long count(String sql, Object... args) {
+      try (Stmt st = prep(sql)) {
+        PreparedStatement ps = st.ps();
+        Sql.bind(ps, args);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          return rs.getLong(1);
+        }
+      } catch (SQLException e) {
+        throw new StoreException("counting failed", e);
       }
     }
 

@@ -28,7 +28,7 @@ import javax.sql.DataSource;
 public final class JdbcNotificationStore implements NotificationStore {
   private static final String COLUMNS = "id, idempotency_key, incident_id, page_id, user_id,"
       + " channel, method_index, kind, state, attempts, next_attempt_at, claim, last_error,"
-      + " created_at, updated_at";
+      + " created_at, updated_at, digest_id";
   /** Due: pending and due, or claimed by a worker whose lease ran out (it crashed or hung). */
   private static final String DUE = "state IN ('pending', 'sending') AND next_attempt_at <= ?";
 
@@ -99,6 +99,35 @@ public final class JdbcNotificationStore implements NotificationStore {
       }
     } catch (SQLException e) {
       throw new StoreException("recording a notification attempt failed", e);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  @Override
+  public List<Notification> digestRows(Notification digest) {
+    writeLock.lock();
+    try (Connection c = ds.getConnection()) {
+      update(c, "UPDATE notifications SET digest_id = ?, updated_at = ? WHERE user_id = ?"
+          + " AND method_index = ? AND state = 'held' AND digest_id IS NULL", digest.id(),
+          digest.updatedAt().toEpochMilli(), digest.userId(), (long) digest.methodIndex());
+      return read(c, "SELECT " + COLUMNS + " FROM notifications WHERE digest_id = ?"
+          + " ORDER BY id", digest.id());
+    } catch (SQLException e) {
+      throw new StoreException("collecting a digest failed", e);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  @Override
+  public void markDigested(long digestId, Instant now) {
+    writeLock.lock();
+    try (Connection c = ds.getConnection()) {
+      update(c, "UPDATE notifications SET state = 'digested', updated_at = ? WHERE digest_id = ?"
+          + " AND state = 'held'", now.toEpochMilli(), digestId);
+    } catch (SQLException e) {
+      throw new StoreException("marking a digest's rows failed", e);
     } finally {
       writeLock.unlock();
     }
@@ -183,7 +212,8 @@ public final class JdbcNotificationStore implements NotificationStore {
               rs.getInt(7), rs.getString(8), State.parse(rs.getString(9)).orElseThrow(),
               rs.getInt(10), Instant.ofEpochMilli(rs.getLong(11)), rs.getString(12),
               rs.getString(13), Instant.ofEpochMilli(rs.getLong(14)),
-              Instant.ofEpochMilli(rs.getLong(15))));
+              Instant.ofEpochMilli(rs.getLong(15)), rs.getObject(16) == null ? null
+                  : Long.valueOf(rs.getLong(16))));
         }
       }
       return out;

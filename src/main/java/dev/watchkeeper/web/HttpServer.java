@@ -54,7 +54,8 @@ public final class HttpServer implements AutoCloseable {
       Supplier<dev.watchkeeper.alert.LabelRoutes> labelRoutes,
       dev.watchkeeper.rota.Rota rota,
       Supplier<String> icalSecret,
-      dev.watchkeeper.notify.NotificationStore notifications) {
+      dev.watchkeeper.notify.NotificationStore notifications,
+      dev.watchkeeper.notify.ActionLinks actionLinks) {
 
     /** Without the notifications outbox (its routes are then not served). */
     public Deps(LiveConfig config, ObjectMapper mapper, GroupCommitter committer,
@@ -67,7 +68,7 @@ public final class HttpServer implements AutoCloseable {
         Supplier<String> icalSecret) {
       this(config, mapper, committer, store, clock, meters, metricsScrape, ready, version,
           alerts, silences, inhibitions, incidents, incidentEngine, labelRoutes, rota,
-          icalSecret, null);
+          icalSecret, null, null);
     }
   }
 
@@ -118,6 +119,10 @@ public final class HttpServer implements AutoCloseable {
           .register(cfg.routes);
       if (d.notifications() != null) {
         new NotificationRoutes(auth, d.notifications(), d.clock()).register(cfg.routes);
+      }
+      if (d.actionLinks() != null) {
+        new ActionRoutes(d.actionLinks(), d.incidentEngine(), d.incidents(), d.clock())
+            .register(cfg.routes);
       }
       new dev.watchkeeper.web.compat.PrometheusAlertsRoutes(auth, gate, d.mapper(), d.clock())
           .register(cfg.routes);

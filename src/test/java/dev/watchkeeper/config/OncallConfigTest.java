@@ -306,6 +306,68 @@ class OncallConfigTest {
         "schedules: at most 1000 schedules, got 1003");
   }
 
+  @Test
+  void notificationRulesAndQuietHoursAreBoundByTypeOrPosition() {
+    WatchkeeperConfig c = valid("""
+        users:
+          - id: ann
+            time_zone: Europe/Berlin
+            contact_methods: [{type: ntfy, address: "https://n.example/t"}, {type: email, address: a@x.io}]
+            notification_rules:
+              - {urgency: high, contact_method: ntfy}
+              - {urgency: high, delay: 2m, contact_method: 2}
+              - {contact_method: email}
+            quiet_hours: "21:00-08:00"
+          - {id: bob, contact_methods: [{type: email, address: b@x.io}]}
+        services:
+          - {id: a, integration_keys: [%s]}
+        """.formatted(KEY));
+    var ann = c.oncall().user("ann").orElseThrow();
+    assertThat(ann.notificationRules()).containsExactly(
+        new dev.watchkeeper.people.NotificationRule(
+            dev.watchkeeper.people.NotificationRule.Urgency.HIGH, Duration.ZERO, List.of(0)),
+        new dev.watchkeeper.people.NotificationRule(
+            dev.watchkeeper.people.NotificationRule.Urgency.HIGH, Duration.ofMinutes(2),
+            List.of(1)),
+        new dev.watchkeeper.people.NotificationRule(
+            dev.watchkeeper.people.NotificationRule.Urgency.ANY, Duration.ZERO, List.of(1)));
+    assertThat(ann.quietHours()).isEqualTo(new dev.watchkeeper.people.QuietHours(
+        LocalTime.of(21, 0), LocalTime.of(8, 0)));
+    // Without rules: every method at once.
+    assertThat(c.oncall().user("bob").orElseThrow().rulesInForce()).containsExactly(
+        new dev.watchkeeper.people.NotificationRule(
+            dev.watchkeeper.people.NotificationRule.Urgency.ANY, Duration.ZERO, List.of(0)));
+  }
+
+  @Test
+  void brokenNotificationRulesAreReportedWithTheirPaths() {
+    assertThat(errors("""
+        users:
+          - id: ann
+            contact_methods: [{type: email, address: a@x.io}]
+            notification_rules:
+              - {urgency: urgent, contact_method: email}
+              - {delay: 25h, contact_method: email}
+              - {contact_method: sms}
+              - {contact_method: 3}
+              - {urgency: low}
+            quiet_hours: "late"
+          - {id: bob, quiet_hours: "08:00-08:00"}
+        services:
+          - {id: a, integration_keys: [%s]}
+        """.formatted(KEY))).containsExactlyInAnyOrder(
+        "users[0].notification_rules[0].urgency: expected high, low or any, got \"urgent\"",
+        "users[0].notification_rules[1].delay: must be between 0s and 24h, got 25h",
+        "users[0].notification_rules[2].contact_method: the user has no contact method of type"
+            + " \"sms\" (name a type the user has, or a position counting from 1)",
+        "users[0].notification_rules[3].contact_method: position 3 is not one of the 1 contact"
+            + " methods (counting from 1)",
+        "users[0].notification_rules[4].contact_method: is required",
+        "users[0].quiet_hours: expected \"HH:MM-HH:MM\" like \"20:00-08:00\" (local to the"
+            + " user's time_zone), got \"late\"",
+        "users[1].quiet_hours: must not start and end at the same time, got \"08:00-08:00\"");
+  }
+
   private static WatchkeeperConfig valid(String yaml) {
     ConfigResult r = ConfigLoader.parse(yaml, name -> null);
     assertThat(r).isInstanceOf(ConfigResult.Valid.class);

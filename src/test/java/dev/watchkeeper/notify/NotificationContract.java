@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.watchkeeper.config.WatchkeeperConfig.Storage;
+import dev.watchkeeper.config.WatchkeeperConfig.StormControl;
+import dev.watchkeeper.incident.Incident;
+import dev.watchkeeper.incident.IncidentState;
+import dev.watchkeeper.people.NotificationRule;
+import dev.watchkeeper.people.QuietHours;
 import dev.watchkeeper.escalation.EscalationPolicy;
 import dev.watchkeeper.escalation.EscalationPolicy.Level;
 import dev.watchkeeper.escalation.EscalationPolicy.Target;
@@ -49,13 +54,25 @@ abstract class NotificationContract {
           new ContactMethod(Type.WEBHOOK, ANN_HOOK))),
       "ben", new User("ben", "Ben", null, ZoneOffset.UTC, List.of()),
       "sam", new User("sam", "Sam", null, ZoneOffset.UTC, List.of(
-          new ContactMethod(Type.SMS, "+15550100"))));
+          new ContactMethod(Type.SMS, "+15550100"))),
+      // dee: email at once; the webhook 2 minutes later, for high urgency only.
+      "dee", new User("dee", "Dee", null, ZoneOffset.UTC, List.of(
+          new ContactMethod(Type.EMAIL, "dee@example.com"),
+          new ContactMethod(Type.WEBHOOK, "https://hooks.example.com/dee")), List.of(
+          new NotificationRule(NotificationRule.Urgency.ANY, Duration.ZERO, List.of(0)),
+          new NotificationRule(NotificationRule.Urgency.HIGH, Duration.ofMinutes(2),
+              List.of(1))), null),
+      // quinn: quiet hours 22:00-07:00 in Berlin (UTC+1 in November).
+      "quinn", new User("quinn", "Quinn", null, java.time.ZoneId.of("Europe/Berlin"), List.of(
+          new ContactMethod(Type.EMAIL, "quinn@example.com")), List.of(),
+          new QuietHours(java.time.LocalTime.of(22, 0), java.time.LocalTime.of(7, 0))));
 
   Database db;
   JdbcIncidentStore incidents;
   JdbcNotificationStore store;
   Instant now = T0;
   final Clock clock = SettableClock.following(() -> now);
+  StormControl storm = StormControl.OFF;
 
   abstract Storage storage();
 
@@ -76,6 +93,11 @@ abstract class NotificationContract {
 
   /** An incident of service "web" whose policy pages the given users at level 1. */
   long page(String... users) {
+    return pageWith("high", users);
+  }
+
+  /** As above, with the incident's urgency. */
+  long pageWith(String urgency, String... users) {
     List<Target> targets = new ArrayList<>();
     for (String u : users) {
       targets.add(new Target(Target.Kind.USER, u));
@@ -84,11 +106,10 @@ abstract class NotificationContract {
         List.of(new Level(targets, Duration.ofMinutes(15), false)), 0);
     Escalator escalator = new Escalator(service -> Optional.of(policy),
         (target, at) -> List.of(target.id()), (user, at) -> Optional.empty(),
-        user -> Optional.ofNullable(USERS.get(user)).map(User::contactMethods)
-            .orElse(List.of()));
+        new Outbox(user -> Optional.ofNullable(USERS.get(user)), () -> storm));
     return incidents.inTransaction(tx -> {
-      long id = tx.insertIncident("web", "db <down> & \"out\"", Severity.CRITICAL, "high",
-          "g", now);
+      long id = tx.insertIncident("web", "db <down> & \"out\"", Severity.CRITICAL, urgency,
+          "g" + now.toEpochMilli() + tx.hashCode(), now);
       escalator.start(tx, id, "web", now, "triggered");
       return id;
     });
@@ -311,5 +332,119 @@ abstract class NotificationContract {
       sent.add(message);
       return outcomes.size() > 1 ? outcomes.poll() : outcomes.peek();
     }
+  }
+
+  @Test
+  void rulesDelayAMethodAndADelayedPageIsDroppedOnceAcknowledged() {
+    long id = page("dee");
+    List<Notification> rows = all();
+    assertThat(rows).extracting(Notification::channel, Notification::nextAttemptAt)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(Type.EMAIL, T0),
+            org.assertj.core.groups.Tuple.tuple(Type.WEBHOOK, T0.plusSeconds(120)));
+    assertThat(rows.get(1).idempotencyKey()).endsWith("-1-r1");
+    FakeChannel email = new FakeChannel(Type.EMAIL, new Delivery.Delivered(Duration.ofMillis(3)));
+    FakeChannel hook = new FakeChannel(Type.WEBHOOK, new Delivery.Delivered(Duration.ofMillis(3)));
+    Deliveries d = deliveries(8, email, hook);
+    assertThat(d.runOnce()).isEqualTo(1); // only the email is due
+    assertThat(email.sent).hasSize(1);
+
+    acknowledge(id);
+    now = T0.plusSeconds(120);
+    assertThat(d.runOnce()).isEqualTo(1);
+    assertThat(hook.sent).isEmpty();
+    Notification late = all().get(1);
+    assertThat(late.state()).isEqualTo(State.CANCELLED);
+    assertThat(notificationLines(id)).contains(
+        "notification webhook to dee not sent: the incident was acknowledged first");
+  }
+
+  @Test
+  void aDelayedRuleSendsWhenStillUnacknowledgedAndLowUrgencySkipsHighOnlyRules() {
+    page("dee");
+    long low = pageWith("low", "dee");
+    FakeChannel email = new FakeChannel(Type.EMAIL, new Delivery.Delivered(Duration.ofMillis(3)));
+    FakeChannel hook = new FakeChannel(Type.WEBHOOK, new Delivery.Delivered(Duration.ofMillis(3)));
+    Deliveries d = deliveries(8, email, hook);
+    now = T0.plusSeconds(120);
+    d.runOnce();
+    assertThat(hook.sent).hasSize(1);
+    assertThat(email.sent).hasSize(2);
+    assertThat(store.list(new NotificationStore.Query(null, low, 10)))
+        .extracting(Notification::channel).containsExactly(Type.EMAIL);
+  }
+
+  @Test
+  void quietHoursHoldLowUrgencyUntilMorningInTheUsersZoneButNeverHighUrgency() {
+    // T0 is 03:00 UTC = 04:00 in Berlin: inside quinn's quiet hours.
+    long low = pageWith("low", "quinn");
+    long high = pageWith("high", "quinn");
+    Notification held = store.list(new NotificationStore.Query(null, low, 10)).get(0);
+    assertThat(held.nextAttemptAt()).isEqualTo(Instant.parse("2026-11-23T06:00:00Z"));
+    assertThat(store.list(new NotificationStore.Query(null, high, 10)).get(0).nextAttemptAt())
+        .isEqualTo(T0);
+    assertThat(notificationLines(low)).containsExactly("low-urgency notifications to quinn held"
+        + " until 07:00 Europe/Berlin (quiet hours 22:00–07:00)");
+    FakeChannel email = new FakeChannel(Type.EMAIL, new Delivery.Delivered(Duration.ofMillis(3)),
+        new Delivery.Delivered(Duration.ofMillis(3)));
+    Deliveries d = deliveries(8, email);
+    assertThat(d.runOnce()).isEqualTo(1);
+    now = Instant.parse("2026-11-23T05:59:59Z");
+    assertThat(d.runOnce()).isZero();
+    now = Instant.parse("2026-11-23T06:00:00Z");
+    assertThat(d.runOnce()).isEqualTo(1);
+    assertThat(email.sent).extracting(Message::incidentId).containsExactly(high, low);
+  }
+
+  @Test
+  void aStormIsSentAsOneDigestPerContactMethod() {
+    storm = new StormControl(3, Duration.ofMinutes(10), Duration.ofMinutes(1));
+    List<Long> ids = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      ids.add(page("ann"));
+      now = now.plusSeconds(5);
+    }
+    List<Notification> rows = all();
+    // 3 pages one by one (2 methods each); pages 4-6 held; one digest per method.
+    assertThat(rows.stream().filter(n -> n.state() == State.PENDING
+        && !n.kind().equals("digest"))).hasSize(6);
+    assertThat(rows.stream().filter(n -> n.state() == State.HELD)).hasSize(6);
+    List<Notification> digests = rows.stream().filter(n -> n.kind().equals("digest")).toList();
+    assertThat(digests).extracting(Notification::channel)
+        .containsExactlyInAnyOrder(Type.EMAIL, Type.WEBHOOK);
+    assertThat(digests).allSatisfy(n -> assertThat(n.nextAttemptAt())
+        .isEqualTo(T0.plusSeconds(15 + 60)));
+    assertThat(notificationLines(ids.get(3))).containsExactly("notifications to ann held for a"
+        + " digest: paged 4 times in the last 10 min (storm control threshold 3)");
+
+    acknowledge(ids.get(4));
+    FakeChannel email = new FakeChannel(Type.EMAIL, new Delivery.Delivered(Duration.ofMillis(1)));
+    FakeChannel hook = new FakeChannel(Type.WEBHOOK, new Delivery.Delivered(Duration.ofMillis(1)));
+    Deliveries d = deliveries(8, email, hook);
+    assertThat(d.runOnce()).isEqualTo(6);
+    now = T0.plusSeconds(75);
+    assertThat(d.runOnce()).isEqualTo(2);
+    assertThat(email.sent).hasSize(4);
+    Message digest = email.sent.get(3);
+    assertThat(digest.kind()).isEqualTo("digest");
+    assertThat(digest.title()).isEqualTo("3 pages for ann across 3 incidents (storm control"
+        + " digest)");
+    assertThat(digest.summary()).contains("#" + ids.get(3) + " [triggered]",
+        "#" + ids.get(4) + " [acknowledged]", "#" + ids.get(5) + " [triggered]");
+    assertThat(all()).filteredOn(n -> n.state() == State.HELD).isEmpty();
+    assertThat(all()).filteredOn(n -> n.state() == State.DIGESTED).hasSize(6)
+        .allSatisfy(n -> assertThat(n.digestId()).isIn(digests.stream().map(Notification::id)
+            .toList()));
+    assertThat(notificationLines(ids.get(3))).contains(
+        "notified email to ann (a digest of 3 pages): delivered in 1 ms (attempt 1 of 8)");
+  }
+
+  void acknowledge(long id) {
+    incidents.inTransaction(tx -> {
+      Incident i = tx.incident(id).orElseThrow();
+      tx.update(new Incident(i.id(), i.service(), IncidentState.ACKNOWLEDGED, i.title(),
+          i.severity(), i.groupKey(), i.openedAt(), now, "user:dee", null, null, null, null,
+          i.priority(), i.urgency(), null, i.alertCount(), now));
+      return null;
+    });
   }
 }
