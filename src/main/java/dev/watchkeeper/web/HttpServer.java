@@ -143,8 +143,10 @@ public final class HttpServer implements AutoCloseable {
                 + ctx.attribute(REQUEST_ID)));
       });
       cfg.routes.error(404, ctx -> {
-        if (ctx.result() == null || ctx.result().isEmpty()
-            || !ctx.res().getContentType().startsWith("application/json")) {
+        String type = ctx.res().getContentType();
+        // Our own 404s are JSON (API) or HTML (pages); anything else is Javalin's default.
+        if (ctx.result() == null || ctx.result().isEmpty() || type == null
+            || !(type.startsWith("application/json") || type.startsWith("text/html"))) {
           writeError(ctx, ApiException.notFound("no such endpoint: " + ctx.method().name() + " "
               + ctx.path()));
         }
