@@ -146,11 +146,11 @@ public final class Application implements AutoCloseable {
                           + " notifications.webhook.signing_secret")
                       : new WebhookChannel(h, n.webhookSigningSecret(), n.webhookHeaders())),
               ContactMethod.Type.SLACK, http(config, ContactMethod.Type.SLACK, clock,
-                  (n, h) -> new SlackChannel(h)),
+                  (n, h) -> new SlackChannel(h, n.templates())),
               ContactMethod.Type.TEAMS, http(config, ContactMethod.Type.TEAMS, clock,
-                  (n, h) -> new TeamsChannel(h)),
+                  (n, h) -> new TeamsChannel(h, n.templates())),
               ContactMethod.Type.NTFY, http(config, ContactMethod.Type.NTFY, clock,
-                  (n, h) -> new NtfyChannel(h, n.ntfyToken()))),
+                  (n, h) -> new NtfyChannel(h, n.ntfyToken(), n.templates()))),
           user -> config.get().oncall().user(user), incidents::find, clock,
           () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble(),
           Deliveries.DEFAULT_MAX_ATTEMPTS, actionLinks);
@@ -199,7 +199,7 @@ public final class Application implements AutoCloseable {
    * notification fails for good (a dead letter naming the missing section).
    */
   static Channel email(LiveConfig config, Clock clock) {
-    AtomicReference<Map.Entry<WatchkeeperConfig.Email, Channel>> built = new AtomicReference<>();
+    AtomicReference<Map.Entry<List<Object>, Channel>> built = new AtomicReference<>();
     return new Channel() {
       @Override
       public ContactMethod.Type type() {
@@ -212,11 +212,13 @@ public final class Application implements AutoCloseable {
         if (e == null) {
           return new Delivery.Failed("no SMTP server configured (notifications.email)");
         }
-        Map.Entry<WatchkeeperConfig.Email, Channel> b = built.get();
-        if (b == null || !b.getKey().equals(e)) {
-          b = Map.entry(e, new EmailChannel(new EmailChannel.Settings(e.host(), e.port(),
+        var templates = config.get().notifications().templates();
+        List<Object> key = List.of(e, templates);
+        Map.Entry<List<Object>, Channel> b = built.get();
+        if (b == null || !b.getKey().equals(key)) {
+          b = Map.entry(key, new EmailChannel(new EmailChannel.Settings(e.host(), e.port(),
               e.starttls(), e.username(), e.password(), e.from(),
-              EmailChannel.DEFAULT_TIMEOUT), clock));
+              EmailChannel.DEFAULT_TIMEOUT), clock, templates));
           built.set(b);
         }
         return b.getValue().send(message);

@@ -2,6 +2,7 @@ package dev.watchkeeper.config;
 
 import dev.watchkeeper.config.WatchkeeperConfig.Notifications;
 import dev.watchkeeper.config.WatchkeeperConfig.StormControl;
+import dev.watchkeeper.notify.Templates;
 import dev.watchkeeper.notify.net.SsrfGuard;
 import java.time.Duration;
 import java.util.List;
@@ -18,7 +19,7 @@ final class NotificationsConfigLoader {
       return Notifications.DEFAULT;
     }
     ConfigNode n = root.map("notifications", "allow_private_networks", "webhook", "ntfy", "email",
-        "storm_control", "link_ttl");
+        "storm_control", "link_ttl", "templates");
     List<String> allow = n.strings("allow_private_networks");
     try {
       new SsrfGuard(allow);
@@ -97,7 +98,22 @@ final class NotificationsConfigLoader {
       problems.error(n.path("link_ttl"), "must be between 1m and 7d, got "
           + ConfigNode.show(linkTtl));
     }
-    return new Notifications(allow, secret, headers, ntfyToken, email, storm, linkTtl);
+    Templates templates = Templates.NONE;
+    if (n.has("templates")) {
+      ConfigNode t = n.map("templates", "subject", "body", "html");
+      Templates.Source src = new Templates.Source(t.string("subject", null),
+          t.string("body", null), t.string("html", null));
+      try {
+        templates = new Templates(src);
+      } catch (IllegalArgumentException e) {
+        String msg = e.getMessage();
+        int colon = msg.indexOf(": ");
+        problems.error(t.path(msg.substring(0, colon)), "not a valid Mustache template: "
+            + msg.substring(colon + 2));
+      }
+    }
+    return new Notifications(allow, secret, headers, ntfyToken, email, storm, linkTtl,
+        templates);
   }
 
   private static String secret(ConfigNode n, String key, Problems problems) {

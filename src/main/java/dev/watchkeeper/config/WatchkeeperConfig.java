@@ -216,7 +216,7 @@ public record WatchkeeperConfig(
    */
   public record Notifications(List<String> allowPrivateNetworks, String webhookSigningSecret,
       java.util.Map<String, String> webhookHeaders, String ntfyToken, Email email,
-      StormControl storm, Duration linkTtl) {
+      StormControl storm, Duration linkTtl, dev.watchkeeper.notify.Templates templates) {
     /** How long a one-click acknowledge/resolve link works by default. */
     public static final Duration DEFAULT_LINK_TTL = Duration.ofHours(12);
     public static final Notifications DEFAULT =
@@ -229,12 +229,13 @@ public record WatchkeeperConfig(
       webhookHeaders = java.util.Map.copyOf(webhookHeaders);
       storm = storm == null ? StormControl.DEFAULT : storm;
       linkTtl = linkTtl == null ? DEFAULT_LINK_TTL : linkTtl;
+      templates = templates == null ? dev.watchkeeper.notify.Templates.NONE : templates;
     }
 
     public Notifications(List<String> allowPrivateNetworks, String webhookSigningSecret,
         java.util.Map<String, String> webhookHeaders, String ntfyToken, Email email) {
       this(allowPrivateNetworks, webhookSigningSecret, webhookHeaders, ntfyToken, email, null,
-          null);
+          null, null);
     }
 
     /** Only an SMTP server. */

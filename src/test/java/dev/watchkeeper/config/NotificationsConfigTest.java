@@ -70,4 +70,36 @@ class NotificationsConfigTest {
         && e.contains("is required with username"));
     assertThat(errors).anyMatch(e -> e.contains("tls"));
   }
+
+  @Test
+  void stormControlLinksAndTemplatesAreBoundAndCheckedWithTheirPaths() {
+    ConfigResult.Valid v = (ConfigResult.Valid) ConfigLoader.parse(ONE_SERVICE + """
+        notifications:
+          storm_control: {threshold: 5, window: 2m, digest_delay: 30s}
+          link_ttl: 1h
+          templates: {subject: "[{{severity}}] {{title}}"}
+        """, name -> null);
+    var n = v.config().notifications();
+    assertThat(n.storm()).isEqualTo(new WatchkeeperConfig.StormControl(5,
+        java.time.Duration.ofMinutes(2), java.time.Duration.ofSeconds(30)));
+    assertThat(n.linkTtl()).isEqualTo(java.time.Duration.ofHours(1));
+    assertThat(n.templates().source().subject()).isEqualTo("[{{severity}}] {{title}}");
+    assertThat(((ConfigResult.Valid) ConfigLoader.parse(ONE_SERVICE, name -> null)).config()
+        .notifications().storm()).isEqualTo(WatchkeeperConfig.StormControl.DEFAULT);
+
+    ConfigResult r = ConfigLoader.parse(ONE_SERVICE + """
+        notifications:
+          storm_control: {threshold: -1, window: 0s, digest_delay: 2h}
+          link_ttl: 30d
+          templates: {body: "{{#open}} never closed"}
+        """, name -> null);
+    List<String> errors = ((ConfigResult.Invalid) r).errors().stream()
+        .map(ConfigError::toString).toList();
+    assertThat(errors).anyMatch(e -> e.startsWith("notifications.storm_control.threshold"));
+    assertThat(errors).anyMatch(e -> e.startsWith("notifications.storm_control.window"));
+    assertThat(errors).anyMatch(e -> e.startsWith("notifications.storm_control.digest_delay"));
+    assertThat(errors).anyMatch(e -> e.startsWith("notifications.link_ttl"));
+    assertThat(errors).anyMatch(e -> e.startsWith("notifications.templates.body")
+        && e.contains("not a valid Mustache template"));
+  }
 }

@@ -3,6 +3,7 @@ package dev.watchkeeper.notify.email;
 import dev.watchkeeper.notify.Channel;
 import dev.watchkeeper.notify.Delivery;
 import dev.watchkeeper.notify.Message;
+import dev.watchkeeper.notify.Templates;
 import dev.watchkeeper.people.ContactMethod;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
@@ -68,8 +69,15 @@ public final class EmailChannel implements Channel {
   private final Session session;
   private final Clock clock;
   private final String domain;
+  private final Templates templates;
 
   public EmailChannel(Settings settings, Clock clock) {
+    this(settings, clock, Templates.NONE);
+  }
+
+  /** With the operators' templates for the subject, the text part and the HTML part. */
+  public EmailChannel(Settings settings, Clock clock, Templates templates) {
+    this.templates = templates;
     this.settings = settings;
     this.clock = clock;
     Properties p = new Properties();
@@ -129,7 +137,8 @@ public final class EmailChannel implements Channel {
     };
     mail.setFrom(new InternetAddress(settings.from()));
     mail.setRecipient(jakarta.mail.Message.RecipientType.TO, to);
-    mail.setSubject(subject(m), StandardCharsets.UTF_8.name());
+    mail.setSubject(templates.subject(m, Templates.Escape.LINE).orElseGet(() -> subject(m)),
+        StandardCharsets.UTF_8.name());
     mail.setSentDate(Date.from(m.at()));
     String root = threadRoot(m.incidentId());
     mail.setHeader("In-Reply-To", root);
@@ -138,9 +147,11 @@ public final class EmailChannel implements Channel {
     mail.setHeader("Auto-Submitted", "auto-generated");
 
     MimeBodyPart text = new MimeBodyPart();
-    text.setText(text(m), StandardCharsets.UTF_8.name(), "plain");
+    text.setText(templates.body(m, Templates.Escape.TEXT).orElseGet(() -> text(m)),
+        StandardCharsets.UTF_8.name(), "plain");
     MimeBodyPart html = new MimeBodyPart();
-    html.setText(html(m), StandardCharsets.UTF_8.name(), "html");
+    html.setText(templates.html(m).orElseGet(() -> html(m)), StandardCharsets.UTF_8.name(),
+        "html");
     MimeMultipart alternative = new MimeMultipart("alternative");
     alternative.addBodyPart(text);
     alternative.addBodyPart(html);

@@ -3,6 +3,7 @@ package dev.watchkeeper.notify.ntfy;
 import dev.watchkeeper.notify.Channel;
 import dev.watchkeeper.notify.Delivery;
 import dev.watchkeeper.notify.Message;
+import dev.watchkeeper.notify.Templates;
 import dev.watchkeeper.notify.net.Deliveries;
 import dev.watchkeeper.notify.net.GuardedHttp;
 import dev.watchkeeper.notify.net.Links;
@@ -30,10 +31,17 @@ public final class NtfyChannel implements Channel {
 
   private final GuardedHttp http;
   private final String token;
+  private final Templates templates;
 
   /** @param token an ntfy access token sent as {@code Authorization: Bearer}, or null */
   public NtfyChannel(GuardedHttp http, String token) {
+    this(http, token, Templates.NONE);
+  }
+
+  /** With the operators' templates for the title ({@code subject}) and body ({@code body}). */
+  public NtfyChannel(GuardedHttp http, String token, Templates templates) {
     this.http = http;
+    this.templates = templates;
     this.token = token == null || token.isBlank() ? null : token.strip();
   }
 
@@ -45,14 +53,17 @@ public final class NtfyChannel implements Channel {
   @Override
   public Delivery send(Message message) {
     return Deliveries.of(
-        http.post(message.address(), headers(message), body(message)), "ntfy", http.clock());
+        http.post(message.address(), headers(message), templates.body(message,
+            Templates.Escape.TEXT).map(b -> b.getBytes(StandardCharsets.UTF_8))
+            .orElseGet(() -> body(message))), "ntfy", http.clock());
   }
 
   Map<String, String> headers(Message m) {
     Map<String, String> h = new LinkedHashMap<>();
     h.put("Content-Type", "text/plain; charset=utf-8");
     String title = (m.title() == null ? "Incident #" + m.incidentId() : m.title());
-    h.put("Title", headerText(label(m.kind()) + ": " + title));
+    h.put("Title", headerText(templates.subject(m, Templates.Escape.LINE)
+        .orElse(label(m.kind()) + ": " + title)));
     h.put("Priority", Integer.toString(priority(m.severity(), m.urgency())));
     h.put("Tags", String.join(",", tags(m)));
     String click = Links.httpOnly(m.incidentUrl());

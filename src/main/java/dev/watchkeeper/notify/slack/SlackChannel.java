@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.watchkeeper.notify.Channel;
 import dev.watchkeeper.notify.Delivery;
 import dev.watchkeeper.notify.Message;
+import dev.watchkeeper.notify.Templates;
 import dev.watchkeeper.notify.net.Deliveries;
 import dev.watchkeeper.notify.net.GuardedHttp;
 import dev.watchkeeper.notify.net.Links;
@@ -32,9 +33,16 @@ public final class SlackChannel implements Channel {
   private static final int FIELD_MAX = 2000;
 
   private final GuardedHttp http;
+  private final Templates templates;
 
   public SlackChannel(GuardedHttp http) {
+    this(http, Templates.NONE);
+  }
+
+  /** With the operators' templates for the header ({@code subject}) and text ({@code body}). */
+  public SlackChannel(GuardedHttp http, Templates templates) {
     this.http = http;
+    this.templates = templates;
   }
 
   @Override
@@ -46,7 +54,7 @@ public final class SlackChannel implements Channel {
   public Delivery send(Message message) {
     return Deliveries.of(
         http.post(message.address(), Map.of("Content-Type", "application/json; charset=utf-8"),
-            payload(message)),
+            payload(message, templates)),
         "slack", http.clock());
   }
 
@@ -56,14 +64,29 @@ public final class SlackChannel implements Channel {
   }
 
   static byte[] payload(Message m) {
+    return payload(m, Templates.NONE);
+  }
+
+  static byte[] payload(Message m, Templates templates) {
     ObjectNode root = JSON.createObjectNode();
     String title = m.title() == null ? "Incident #" + m.incidentId() : m.title();
-    root.put("text", escape(kindLabel(m.kind()) + ": " + title)); // notification fallback, mrkdwn
+    String headline = templates.subject(m, Templates.Escape.LINE)
+        .orElse(kindLabel(m.kind()) + ": " + title);
+    root.put("text", escape(headline)); // notification fallback, mrkdwn
     ArrayNode blocks = root.putArray("blocks");
 
     ObjectNode header = blocks.addObject().put("type", "header");
     header.putObject("text").put("type", "plain_text")
-        .put("text", cut(kindLabel(m.kind()) + ": " + title, HEADER_MAX));
+        .put("text", cut(headline, HEADER_MAX));
+    var body = templates.body(m, Templates.Escape.SLACK);
+    if (body.isPresent()) {
+      if (!body.get().isBlank()) {
+        blocks.addObject().put("type", "section").putObject("text").put("type", "mrkdwn")
+            .put("text", cut(body.get(), SECTION_MAX));
+      }
+      actions(blocks, m);
+      return write(root);
+    }
 
     ObjectNode facts = blocks.addObject().put("type", "section");
     ArrayNode fields = facts.putArray("fields");
@@ -77,6 +100,11 @@ public final class SlackChannel implements Channel {
           .put("text", cut(escape(m.summary()), SECTION_MAX));
     }
 
+    actions(blocks, m);
+    return write(root);
+  }
+
+  private static void actions(ArrayNode blocks, Message m) {
     ObjectNode actions = JSON.createObjectNode().put("type", "actions");
     ArrayNode buttons = actions.putArray("elements");
     button(buttons, "ack", "Acknowledge", m.ackUrl(), "primary");
@@ -85,6 +113,9 @@ public final class SlackChannel implements Channel {
     if (!buttons.isEmpty()) {
       blocks.add(actions);
     }
+  }
+
+  private static byte[] write(ObjectNode root) {
     try {
       return JSON.writeValueAsBytes(root);
     } catch (JsonProcessingException e) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.watchkeeper.notify.Channel;
 import dev.watchkeeper.notify.Delivery;
 import dev.watchkeeper.notify.Message;
+import dev.watchkeeper.notify.Templates;
 import dev.watchkeeper.notify.net.Deliveries;
 import dev.watchkeeper.notify.net.GuardedHttp;
 import dev.watchkeeper.notify.net.Links;
@@ -28,8 +29,16 @@ public final class TeamsChannel implements Channel {
 
   private final GuardedHttp http;
 
+  private final Templates templates;
+
   public TeamsChannel(GuardedHttp http) {
+    this(http, Templates.NONE);
+  }
+
+  /** With the operators' templates for the title ({@code subject}) and text ({@code body}). */
+  public TeamsChannel(GuardedHttp http, Templates templates) {
     this.http = http;
+    this.templates = templates;
   }
 
   @Override
@@ -41,11 +50,19 @@ public final class TeamsChannel implements Channel {
   public Delivery send(Message message) {
     return Deliveries.of(
         http.post(message.address(), Map.of("Content-Type", "application/json; charset=utf-8"),
-            payload(message)),
+            payload(message, templates)),
         "teams", http.clock());
   }
 
   static byte[] payload(Message m) {
+    return payload(m, Templates.NONE);
+  }
+
+  /**
+   * Text blocks are Markdown in Teams: alert text is escaped ({@link Templates#teams}) so that
+   * it cannot add a link ({@code [click](https://evil)}) or emphasis.
+   */
+  static byte[] payload(Message m, Templates templates) {
     ObjectNode root = JSON.createObjectNode().put("type", "message");
     ObjectNode attachment = root.putArray("attachments").addObject()
         .put("contentType", "application/vnd.microsoft.card.adaptive");
@@ -56,7 +73,8 @@ public final class TeamsChannel implements Channel {
         .put("version", CARD_VERSION);
     ArrayNode body = card.putArray("body");
     String title = m.title() == null ? "Incident #" + m.incidentId() : m.title();
-    body.addObject().put("type", "TextBlock").put("text", label(m.kind()) + ": " + title)
+    body.addObject().put("type", "TextBlock").put("text", templates.subject(m,
+            Templates.Escape.TEAMS).orElse(Templates.teams(label(m.kind()) + ": " + title)))
         .put("weight", "Bolder").put("size", "Medium").put("wrap", true)
         .put("color", "critical".equals(m.severity()) || "error".equals(m.severity())
             ? "Attention" : "Default");
@@ -65,8 +83,10 @@ public final class TeamsChannel implements Channel {
     fact(facts, "Service", m.service());
     fact(facts, "Urgency", m.urgency());
     fact(facts, "Incident", "#" + m.incidentId());
-    if (m.summary() != null && !m.summary().isBlank()) {
-      body.addObject().put("type", "TextBlock").put("text", m.summary()).put("wrap", true);
+    String text = templates.body(m, Templates.Escape.TEAMS)
+        .orElse(m.summary() == null ? null : Templates.teams(m.summary()));
+    if (text != null && !text.isBlank()) {
+      body.addObject().put("type", "TextBlock").put("text", text).put("wrap", true);
     }
     ArrayNode actions = JSON.createArrayNode();
     action(actions, "Acknowledge", m.ackUrl());
@@ -84,7 +104,7 @@ public final class TeamsChannel implements Channel {
 
   private static void fact(ArrayNode facts, String title, String value) {
     if (value != null && !value.isBlank()) {
-      facts.addObject().put("title", title).put("value", value);
+      facts.addObject().put("title", title).put("value", Templates.teams(value));
     }
   }
 
