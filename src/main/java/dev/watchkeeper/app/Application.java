@@ -153,7 +153,8 @@ public final class Application implements AutoCloseable {
                   (n, h) -> new NtfyChannel(h, n.ntfyToken(), n.templates()))),
           user -> config.get().oncall().user(user), incidents::find, clock,
           () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble(),
-          Deliveries.DEFAULT_MAX_ATTEMPTS, actionLinks);
+          Deliveries.DEFAULT_MAX_ATTEMPTS, actionLinks)
+          .lease(() -> config.get().notifications().deliveryLease());
       Supplier<LabelRoutes> labelRoutes = labelRoutes(config);
       this.processor = new EventProcessor(store, List.of(new AlertHandler(alerts, incidentEngine,
           labelRoutes, meters, resolved -> silences.expireWhenResolved(resolved, alerts::firing))),

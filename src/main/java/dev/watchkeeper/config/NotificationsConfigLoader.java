@@ -19,7 +19,7 @@ final class NotificationsConfigLoader {
       return Notifications.DEFAULT;
     }
     ConfigNode n = root.map("notifications", "allow_private_networks", "webhook", "ntfy", "email",
-        "storm_control", "link_ttl", "templates");
+        "storm_control", "link_ttl", "templates", "delivery_lease");
     List<String> allow = n.strings("allow_private_networks");
     try {
       new SsrfGuard(allow);
@@ -112,8 +112,13 @@ final class NotificationsConfigLoader {
             + msg.substring(colon + 2));
       }
     }
+    Duration lease = n.duration("delivery_lease", Notifications.DEFAULT_DELIVERY_LEASE);
+    if (lease.compareTo(Duration.ofSeconds(5)) < 0 || lease.compareTo(Duration.ofHours(1)) > 0) {
+      problems.error(n.path("delivery_lease"), "must be between 5s and 1h (longer than a"
+          + " channel's timeout), got " + ConfigNode.show(lease));
+    }
     return new Notifications(allow, secret, headers, ntfyToken, email, storm, linkTtl,
-        templates);
+        templates, lease);
   }
 
   private static String secret(ConfigNode n, String key, Problems problems) {

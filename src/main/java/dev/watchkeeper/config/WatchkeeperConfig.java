@@ -216,9 +216,15 @@ public record WatchkeeperConfig(
    */
   public record Notifications(List<String> allowPrivateNetworks, String webhookSigningSecret,
       java.util.Map<String, String> webhookHeaders, String ntfyToken, Email email,
-      StormControl storm, Duration linkTtl, dev.watchkeeper.notify.Templates templates) {
+      StormControl storm, Duration linkTtl, dev.watchkeeper.notify.Templates templates,
+      Duration deliveryLease) {
     /** How long a one-click acknowledge/resolve link works by default. */
     public static final Duration DEFAULT_LINK_TTL = Duration.ofHours(12);
+    /**
+     * How long a delivery worker owns a message it is sending; after a crash the message is sent
+     * again once this has passed (by any node). Longer than every channel's timeout.
+     */
+    public static final Duration DEFAULT_DELIVERY_LEASE = Duration.ofMinutes(2);
     public static final Notifications DEFAULT =
         new Notifications(List.of(), null, java.util.Map.of(), null, null);
     /** Nothing configured: no email, no signed webhooks, no private network allowed. */
@@ -230,12 +236,13 @@ public record WatchkeeperConfig(
       storm = storm == null ? StormControl.DEFAULT : storm;
       linkTtl = linkTtl == null ? DEFAULT_LINK_TTL : linkTtl;
       templates = templates == null ? dev.watchkeeper.notify.Templates.NONE : templates;
+      deliveryLease = deliveryLease == null ? DEFAULT_DELIVERY_LEASE : deliveryLease;
     }
 
     public Notifications(List<String> allowPrivateNetworks, String webhookSigningSecret,
         java.util.Map<String, String> webhookHeaders, String ntfyToken, Email email) {
       this(allowPrivateNetworks, webhookSigningSecret, webhookHeaders, ntfyToken, email, null,
-          null, null);
+          null, null, null);
     }
 
     /** Only an SMTP server. */

@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  *       whereas a page held back silently and sent hours later would mislead.
  * </ul>
  *
- * <p>A claimed row is leased for {@link #LEASE}; if this node dies mid-send, another worker
+ * <p>A claimed row is leased ({@link #LEASE} by default, {@code notifications.delivery_lease});
+ * if this node dies mid-send, another worker
  * takes the row when the lease ends (the receiver can drop the duplicate by idempotency key).
  *
  * <p>Threading: {@link #runOnce} may be called from several threads; {@link #start} runs
@@ -66,6 +67,7 @@ public final class Deliveries implements AutoCloseable {
   private final DoubleSupplier random;
   private final int maxAttempts;
   private final ActionLinks links;
+  private volatile java.util.function.Supplier<Duration> lease = () -> LEASE;
   private final List<Thread> threads = new ArrayList<>();
   private volatile boolean running = true;
 
@@ -97,6 +99,12 @@ public final class Deliveries implements AutoCloseable {
     this.maxAttempts = maxAttempts;
   }
 
+  /** How long a claimed row is owned (read at each claim, so a reload applies). */
+  public Deliveries lease(java.util.function.Supplier<Duration> lease) {
+    this.lease = lease;
+    return this;
+  }
+
   /** Starts {@code n} worker threads. */
   public void start(int n) {
     for (int i = 0; i < n; i++) {
@@ -109,7 +117,7 @@ public final class Deliveries implements AutoCloseable {
 
   /** Claims due rows and sends them; returns how many were attempted. */
   public int runOnce() {
-    List<Notification> claimed = store.claimDue(clock.instant(), LEASE, BATCH);
+    List<Notification> claimed = store.claimDue(clock.instant(), lease.get(), BATCH);
     for (Notification n : claimed) {
       attempt(n);
     }
