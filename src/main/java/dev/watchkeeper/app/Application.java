@@ -26,7 +26,6 @@ import dev.watchkeeper.people.Team;
 import dev.watchkeeper.people.User;
 import dev.watchkeeper.incident.IncidentTimers;
 import dev.watchkeeper.incident.Lifecycle;
-import dev.watchkeeper.incident.IncidentStore;
 import dev.watchkeeper.config.WatchkeeperConfig;
 import dev.watchkeeper.event.EventProcessor;
 import dev.watchkeeper.event.EventStore;
@@ -109,7 +108,7 @@ public final class Application implements AutoCloseable {
       db.migrate();
       EventStore store = new JdbcEventStore(db, mapper);
       AlertStore alerts = new JdbcAlertStore(db, mapper);
-      IncidentStore incidents = new JdbcIncidentStore(db, mapper);
+      JdbcIncidentStore incidents = new JdbcIncidentStore(db, mapper);
       JdbcAuditLog audit = new JdbcAuditLog(db);
       Silences silences = new Silences(new JdbcSilenceStore(db, mapper), audit,
           clock, () -> config.get().silences().maxDuration());
@@ -155,6 +154,7 @@ public final class Application implements AutoCloseable {
           () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble(),
           Deliveries.DEFAULT_MAX_ATTEMPTS, actionLinks)
           .lease(() -> config.get().notifications().deliveryLease());
+      incidents.onNotificationsQueued(deliveries::wake);
       Supplier<LabelRoutes> labelRoutes = labelRoutes(config);
       this.processor = new EventProcessor(store, List.of(new AlertHandler(alerts, incidentEngine,
           labelRoutes, meters, resolved -> silences.expireWhenResolved(resolved, alerts::firing))),

@@ -70,6 +70,8 @@ public final class Deliveries implements AutoCloseable {
   private volatile java.util.function.Supplier<Duration> lease = () -> LEASE;
   private final List<Thread> threads = new ArrayList<>();
   private volatile boolean running = true;
+  /** Wake-ups for idle workers: a notification due at once was committed. */
+  private final java.util.concurrent.Semaphore wakeups = new java.util.concurrent.Semaphore(0);
 
   /**
    * @param users a user in the config in force (contact addresses are read from here)
@@ -103,6 +105,16 @@ public final class Deliveries implements AutoCloseable {
   public Deliveries lease(java.util.function.Supplier<Duration> lease) {
     this.lease = lease;
     return this;
+  }
+
+  /**
+   * Wakes an idle worker at once (a notification due now was committed); without it, workers
+   * find due rows at their next poll ({@link #POLL}).
+   */
+  public void wake() {
+    if (wakeups.availablePermits() < Math.max(1, threads.size())) {
+      wakeups.release();
+    }
   }
 
   /** Starts {@code n} worker threads. */
@@ -279,7 +291,7 @@ public final class Deliveries implements AutoCloseable {
     while (running) {
       try {
         if (runOnce() == 0) {
-          Thread.sleep(POLL.toMillis());
+          wakeups.tryAcquire(POLL.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         }
       } catch (InterruptedException e) {
         return;

@@ -63,6 +63,16 @@ public final class JdbcIncidentStore implements IncidentStore {
     this.lock = db.dialect() == Dialect.POSTGRES ? " FOR UPDATE" : "";
   }
 
+  private volatile Runnable onNotificationsQueued = () -> { };
+
+  /**
+   * Called after a transaction that queued a notification due at once commits: the delivery
+   * workers are woken instead of finding it at their next poll.
+   */
+  public void onNotificationsQueued(Runnable listener) {
+    this.onNotificationsQueued = listener;
+  }
+
   @Override
   public <T> T inTransaction(Function<IncidentTx, T> work) {
     return transaction(work, true);
@@ -81,10 +91,15 @@ public final class JdbcIncidentStore implements IncidentStore {
         c.setAutoCommit(false);
         try {
           T result;
+          boolean queued;
           try (Tx tx = new Tx(c, true)) {
             result = work.apply(tx);
+            queued = tx.queuedDue;
           }
           c.commit();
+          if (queued) {
+            onNotificationsQueued.run();
+          }
           return result;
         } catch (RuntimeException e) {
           c.rollback();
@@ -273,6 +288,8 @@ public final class JdbcIncidentStore implements IncidentStore {
    * them each time was half of SQLite's time. {@link #close} releases them.
    */
   private final class Tx implements IncidentTx, AutoCloseable {
+    /** A notification due at once was queued in this transaction. */
+    boolean queuedDue;
     private final Connection c;
     private final boolean reuse;
     private final Map<String, PreparedStatement> kept = new java.util.HashMap<>();
@@ -563,6 +580,9 @@ public final class JdbcIncidentStore implements IncidentStore {
           + " ON CONFLICT (idempotency_key) DO NOTHING",
           key, incidentId, pageId, userId, channel, methodIndex, kind, state,
           dueAt.toEpochMilli(), now.toEpochMilli(), now.toEpochMilli());
+      if (state.equals("pending") && !dueAt.isAfter(now)) {
+        queuedDue = true;
+      }
     }
 
     @Override

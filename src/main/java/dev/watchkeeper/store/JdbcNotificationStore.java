@@ -34,8 +34,10 @@ public final class JdbcNotificationStore implements NotificationStore {
 
   private final DataSource ds;
   private final Lock writeLock;
+  private final Database db;
 
   public JdbcNotificationStore(Database db) {
+    this.db = db;
     this.ds = db.dataSource();
     this.writeLock = db.writeLock();
   }
@@ -52,6 +54,10 @@ public final class JdbcNotificationStore implements NotificationStore {
         return claimed;
       }
       writeLock.lock();
+      // A claim need not reach the disk before the message is sent: lost in a power cut, the
+      // row is pending again and sent again (at-least-once, same idempotency key). Sparing the
+      // fsync takes milliseconds off every page's way out. Outcomes stay fully durable.
+      db.synchronousFull(c, false);
       try {
         for (Notification n : candidates) {
           String claim = UUID.randomUUID().toString();
@@ -66,6 +72,7 @@ public final class JdbcNotificationStore implements NotificationStore {
           }
         }
       } finally {
+        db.synchronousFull(c, true);
         writeLock.unlock();
       }
       return claimed;

@@ -36,7 +36,8 @@ public final class IngestBench {
 
   /** All targets, in the order they run by default. */
   static final List<String> ALL_TARGETS =
-      List.of("sqlite", "pg", "am", "sqlite-v2", "incidents", "am-list", "heap", "timers");
+      List.of("sqlite", "pg", "am", "sqlite-v2", "incidents", "am-list", "heap", "timers",
+          "notify");
 
   /** One measured scenario. */
   record Row(String target, int batch, int conns, LoadGenerator.Result r, double eventsPerSec,
@@ -93,6 +94,7 @@ public final class IngestBench {
   private AmListStudy amListStudy;
   private HeapBench.HeapStudy heapStudy;
   private TimersBench.TimersStudy timersStudy;
+  private NotifyBench.Study notifyStudy;
 
   private IngestBench(Options opt) {
     this.opt = opt;
@@ -146,7 +148,7 @@ public final class IngestBench {
         }
       }
       if (opt.targets().contains("am") || opt.targets().contains("am-list")
-          || opt.targets().contains("heap")) {
+          || opt.targets().contains("heap") || opt.targets().contains("notify")) {
         alertmanager = Proc.onPath("alertmanager");
         if (alertmanager == null) {
           alertmanager = Proc.onPath("prometheus-alertmanager");
@@ -179,6 +181,10 @@ public final class IngestBench {
           timersStudy = TimersBench.run(this);
           continue;
         }
+        if (target.equals("notify")) {
+          notifyStudy = NotifyBench.run(this, 300, 20);
+          continue;
+        }
         for (int batch : opt.batches()) {
           for (int conns : opt.connections()) {
             rows.add(scenario(target, batch, conns));
@@ -195,6 +201,9 @@ public final class IngestBench {
         postgres == null ? null : postgres.description,
         alertmanager == null ? null : Proc.runQuietly(List.of(alertmanager.toString(), "--version"))
             .lines().findFirst().orElse(""));
+    if (notifyStudy != null) {
+      md += NotifyBench.markdown(notifyStudy);
+    }
     Files.createDirectories(opt.out().toAbsolutePath().getParent());
     Files.writeString(opt.out(), md);
     System.out.println();
@@ -539,7 +548,7 @@ public final class IngestBench {
     return String.join("\n",
         "usage: java -jar bench/target/ingest-bench.jar [options]",
         "  --jar PATH            server jar (default: <project>/target/watchkeeper.jar)",
-        "  --targets LIST        any of sqlite,pg,am,sqlite-v2,incidents,am-list,heap,timers"
+        "  --targets LIST        any of sqlite,pg,am,sqlite-v2,incidents,am-list,heap,timers,notify"
             + " (default all):",
         "                        sqlite/pg = POST /api/v1/events, am = Alertmanager baseline,",
         "                        sqlite-v2 = Watchkeeper POST /api/v2/alerts (SQLite, same bodies",
