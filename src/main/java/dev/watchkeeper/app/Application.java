@@ -9,6 +9,8 @@ import dev.watchkeeper.incident.Grouping;
 import dev.watchkeeper.escalation.Escalator;
 import dev.watchkeeper.notify.ActionLinks;
 import dev.watchkeeper.notify.Outbox;
+import dev.watchkeeper.notify.sms.ProviderChannel;
+import dev.watchkeeper.notify.sms.TwilioAdapter;
 import dev.watchkeeper.incident.IncidentEngine;
 import dev.watchkeeper.notify.Channel;
 import dev.watchkeeper.notify.Deliveries;
@@ -148,6 +150,13 @@ public final class Application implements AutoCloseable {
                   (n, h) -> new SlackChannel(h, n.templates())),
               ContactMethod.Type.TEAMS, http(config, ContactMethod.Type.TEAMS, clock,
                   (n, h) -> new TeamsChannel(h, n.templates())),
+              ContactMethod.Type.SMS, http(config, ContactMethod.Type.SMS, clock,
+                  (n, h) -> n.sms() == null
+                      ? failing(ContactMethod.Type.SMS, "SMS notifications need"
+                          + " notifications.sms (a provider)")
+                      : new ProviderChannel(new TwilioAdapter(h, n.sms().baseUrl(),
+                          n.sms().accountSid(), n.sms().authToken(), n.sms().from()),
+                          n.templates())),
               ContactMethod.Type.NTFY, http(config, ContactMethod.Type.NTFY, clock,
                   (n, h) -> new NtfyChannel(h, n.ntfyToken(), n.templates()))),
           user -> config.get().oncall().user(user), incidents::find, clock,

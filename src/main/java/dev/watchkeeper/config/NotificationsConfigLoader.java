@@ -19,7 +19,7 @@ final class NotificationsConfigLoader {
       return Notifications.DEFAULT;
     }
     ConfigNode n = root.map("notifications", "allow_private_networks", "webhook", "ntfy", "email",
-        "storm_control", "link_ttl", "templates", "delivery_lease");
+        "storm_control", "link_ttl", "templates", "delivery_lease", "sms");
     List<String> allow = n.strings("allow_private_networks");
     try {
       new SsrfGuard(allow);
@@ -117,8 +117,37 @@ final class NotificationsConfigLoader {
       problems.error(n.path("delivery_lease"), "must be between 5s and 1h (longer than a"
           + " channel's timeout), got " + ConfigNode.show(lease));
     }
+    WatchkeeperConfig.Sms sms = null;
+    if (n.has("sms")) {
+      ConfigNode s = n.map("sms", "provider", "base_url", "account_sid", "auth_token", "from");
+      String provider = s.string("provider", "twilio");
+      if (!provider.equals("twilio")) {
+        problems.error(s.path("provider"), "unknown SMS provider \"" + provider
+            + "\" (known: twilio; other providers are adapters, see notify/sms/ProviderAdapter)");
+      }
+      String base = s.string("base_url", dev.watchkeeper.notify.sms.TwilioAdapter.DEFAULT_BASE_URL);
+      if (!base.startsWith("https://") && !base.startsWith("http://")) {
+        problems.error(s.path("base_url"), "must be an http(s) URL, got \"" + base + "\"");
+      }
+      String sid = s.required("account_sid");
+      Problems.Text tok = s.text("auth_token");
+      String token = tok == null || tok.value().isBlank() ? null : tok.value();
+      if (token == null) {
+        problems.error(s.path("auth_token"), "is required");
+      } else if (!tok.fromEnv()) {
+        problems.warn(s.path("auth_token"), "plain-text secret in the config file; prefer ${ENV}");
+      }
+      String from = s.required("from");
+      if (from != null && !from.matches("\\+[1-9][0-9]{6,14}|[A-Za-z0-9 ]{1,11}")) {
+        problems.error(s.path("from"), "must be an E.164 number like +15550100 or an"
+            + " alphanumeric sender id (at most 11 characters), got \"" + from + "\"");
+      }
+      if (sid != null && token != null && from != null) {
+        sms = new WatchkeeperConfig.Sms(provider, base, sid, token, from);
+      }
+    }
     return new Notifications(allow, secret, headers, ntfyToken, email, storm, linkTtl,
-        templates, lease);
+        templates, lease, sms);
   }
 
   private static String secret(ConfigNode n, String key, Problems problems) {

@@ -217,7 +217,7 @@ public record WatchkeeperConfig(
   public record Notifications(List<String> allowPrivateNetworks, String webhookSigningSecret,
       java.util.Map<String, String> webhookHeaders, String ntfyToken, Email email,
       StormControl storm, Duration linkTtl, dev.watchkeeper.notify.Templates templates,
-      Duration deliveryLease) {
+      Duration deliveryLease, Sms sms) {
     /** How long a one-click acknowledge/resolve link works by default. */
     public static final Duration DEFAULT_LINK_TTL = Duration.ofHours(12);
     /**
@@ -242,7 +242,7 @@ public record WatchkeeperConfig(
     public Notifications(List<String> allowPrivateNetworks, String webhookSigningSecret,
         java.util.Map<String, String> webhookHeaders, String ntfyToken, Email email) {
       this(allowPrivateNetworks, webhookSigningSecret, webhookHeaders, ntfyToken, email, null,
-          null, null, null);
+          null, null, null, null);
     }
 
     /** Only an SMTP server. */
@@ -254,7 +254,19 @@ public record WatchkeeperConfig(
     public String toString() {
       return "Notifications[allowPrivateNetworks=" + allowPrivateNetworks + ", webhook="
           + (webhookSigningSecret == null ? "off" : "signed") + ", ntfyToken="
-          + (ntfyToken == null ? "none" : "***") + ", email=" + email + "]";
+          + (ntfyToken == null ? "none" : "***") + ", email=" + email + ", sms=" + sms + "]";
+    }
+  }
+
+  /**
+   * {@code notifications.sms}: the SMS provider (Twilio's Messages API or a compatible one).
+   * Secrets are never shown by {@link #toString}.
+   */
+  public record Sms(String provider, String baseUrl, String accountSid, String authToken,
+      String from) {
+    @Override
+    public String toString() {
+      return "Sms[provider=" + provider + ", baseUrl=" + baseUrl + ", from=" + from + "]";
     }
   }
 

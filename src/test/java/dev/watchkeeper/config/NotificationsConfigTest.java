@@ -102,4 +102,27 @@ class NotificationsConfigTest {
     assertThat(errors).anyMatch(e -> e.startsWith("notifications.templates.body")
         && e.contains("not a valid Mustache template"));
   }
+
+  @Test
+  void smsNeedsItsAccountTokenAndSenderAndKeepsTheTokenSecret() {
+    ConfigResult.Valid v = (ConfigResult.Valid) ConfigLoader.parse(ONE_SERVICE + """
+        notifications:
+          sms: {account_sid: AC1, auth_token: "${TWILIO}", from: "+15550199"}
+        """, Map.of("TWILIO", "tok-secret")::get);
+    var sms = v.config().notifications().sms();
+    assertThat(sms).isEqualTo(new WatchkeeperConfig.Sms("twilio", "https://api.twilio.com",
+        "AC1", "tok-secret", "+15550199"));
+    assertThat(v.config().notifications().toString()).doesNotContain("tok-secret");
+    ConfigResult r = ConfigLoader.parse(ONE_SERVICE + """
+        notifications:
+          sms: {provider: carrier-pigeon, base_url: "ftp://x", from: "0800 CALL NOW PLEASE"}
+        """, name -> null);
+    List<String> errors = ((ConfigResult.Invalid) r).errors().stream()
+        .map(ConfigError::toString).toList();
+    assertThat(errors).anyMatch(e -> e.startsWith("notifications.sms.provider"));
+    assertThat(errors).anyMatch(e -> e.startsWith("notifications.sms.base_url"));
+    assertThat(errors).anyMatch(e -> e.startsWith("notifications.sms.account_sid"));
+    assertThat(errors).anyMatch(e -> e.startsWith("notifications.sms.auth_token"));
+    assertThat(errors).anyMatch(e -> e.startsWith("notifications.sms.from"));
+  }
 }
