@@ -19,7 +19,7 @@ public final class Passwords {
   private static final BCrypt.Version VERSION = BCrypt.Version.VERSION_2B;
 
   private final int cost;
-  private final int minLength;
+  private final java.util.function.IntSupplier minLength;
   private final BCrypt.Hasher hasher =
       BCrypt.with(VERSION, LongPasswordStrategies.hashSha512(VERSION));
   private final BCrypt.Verifyer verifyer =
@@ -27,7 +27,8 @@ public final class Passwords {
   /** Checked against when the account does not exist, so both cases take the same time. */
   private final String decoy;
 
-  public Passwords(int cost, int minLength) {
+  /** @param minLength the shortest new password accepted (read at each check: reloadable) */
+  public Passwords(int cost, java.util.function.IntSupplier minLength) {
     this.cost = cost;
     this.minLength = minLength;
     this.decoy = hash("decoy password, never valid".toCharArray());
@@ -39,8 +40,9 @@ public final class Passwords {
       return Optional.of("password: required");
     }
     int n = password.codePointCount(0, password.length());
-    if (n < minLength) {
-      return Optional.of("password: must be at least " + minLength + " characters, got " + n);
+    int min = minLength.getAsInt();
+    if (n < min) {
+      return Optional.of("password: must be at least " + min + " characters, got " + n);
     }
     if (n > MAX_LENGTH) {
       return Optional.of("password: must be at most " + MAX_LENGTH + " characters");
