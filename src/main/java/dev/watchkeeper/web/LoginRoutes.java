@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A login always opens a new session (a session id planted before login is worthless: the old
  * cookie's session, if any, is ended) and answers with a new cookie: {@code HttpOnly},
- * {@code SameSite=Lax}, and {@code Secure} unless {@code security.secure_cookies} is off. Login
- * attempts are rate limited per account name and per client address, successful or not.
+ * {@code SameSite=Lax}, and {@code Secure} unless {@code security.secure_cookies} is off. Failed
+ * login attempts are limited per account name and per client address (token buckets); over the
+ * limit every attempt is refused with 429 until the allowance comes back.
  */
 final class LoginRoutes {
   private static final Logger log = LoggerFactory.getLogger(LoginRoutes.class);
@@ -102,9 +103,11 @@ final class LoginRoutes {
     }
     name = name.trim().toLowerCase(Locale.ROOT);
     String address = ctx.ip();
-    Duration wait = perAddress.acquire("address:" + address, 1);
+    // Failed attempts use up the allowance; while it is used up, every attempt is refused
+    // (even with the right password), without checking the password at all.
+    Duration wait = perAddress.peek("address:" + address, 1);
     if (wait.isZero()) {
-      wait = perAccount.acquire("account:" + name, 1);
+      wait = perAccount.peek("account:" + name, 1);
     }
     if (!wait.isZero()) {
       long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
@@ -119,6 +122,8 @@ final class LoginRoutes {
     boolean ok = stores.passwords().verify(password.toCharArray(),
         account.map(Account::passwordHash).orElse(null));
     if (!ok) {
+      perAddress.acquire("address:" + address, 1);
+      perAccount.acquire("account:" + name, 1);
       LogEvent.LOGIN_FAILED.warn(log).addKeyValue("account", name)
           .addKeyValue("address", address).log("login failed");
       fail(ctx, form, 401, "unauthorized", "wrong name or password", next);
