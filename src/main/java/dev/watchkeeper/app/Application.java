@@ -40,7 +40,11 @@ import dev.watchkeeper.mute.Inhibitions;
 import dev.watchkeeper.mute.Silences;
 import dev.watchkeeper.store.JdbcAlertStore;
 import dev.watchkeeper.rota.Rota;
+import dev.watchkeeper.access.Passwords;
+import dev.watchkeeper.store.JdbcAccountStore;
 import dev.watchkeeper.store.JdbcAuditLog;
+import dev.watchkeeper.store.JdbcSessionStore;
+import dev.watchkeeper.store.JdbcTokenStore;
 import dev.watchkeeper.store.JdbcOverrideStore;
 import dev.watchkeeper.store.JdbcPageLog;
 import dev.watchkeeper.store.JdbcServerSecrets;
@@ -172,10 +176,16 @@ public final class Application implements AutoCloseable {
       int writers = db.dialect() == Dialect.SQLITE ? 1 : c.storage().writers();
       this.committer = new GroupCommitter(store, writers, c.ingest().commitMaxEvents(), meters,
           processor::wake);
+      dev.watchkeeper.web.AccessStores access = new dev.watchkeeper.web.AccessStores(
+          new JdbcAccountStore(db), new JdbcSessionStore(db), new JdbcTokenStore(db),
+          new Passwords(Passwords.DEFAULT_COST,
+              () -> config.get().security().passwordMinLength()),
+          () -> secrets.secret("csrf"), audit);
       this.http = new HttpServer(new HttpServer.Deps(config, mapper, committer, store, clock,
           meters, meters::scrape, db::ready, Version.get(), alerts,
           silences, inhibitions,
-          incidents, incidentEngine, labelRoutes, rota, icalSecret, notifications, actionLinks));
+          incidents, incidentEngine, labelRoutes, rota, icalSecret, notifications, actionLinks,
+          access));
     } catch (RuntimeException e) {
       db.close();
       throw e;
@@ -356,6 +366,11 @@ public final class Application implements AutoCloseable {
       host = "[" + host + "]";
     }
     return "http://" + host + ":" + port();
+  }
+
+  /** Every HTTP endpoint as "METHOD /path". */
+  public List<String> httpRoutes() {
+    return http.routes();
   }
 
   public LiveConfig config() {

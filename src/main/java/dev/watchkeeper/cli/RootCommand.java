@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
     versionProvider = VersionCommand.Provider.class,
     description = "Self-hosted incident response: ingest, route, alert, escalate, communicate.",
     subcommands = {ServeCommand.class, CheckConfigCommand.class, MigrateCommand.class,
+        UserCommand.class,
         VersionCommand.class})
 public final class RootCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

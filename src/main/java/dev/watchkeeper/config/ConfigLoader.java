@@ -153,7 +153,7 @@ public final class ConfigLoader {
     ConfigNode root = ConfigNode.root(tree, problems,
         "server", "storage", "ingest", "logging", "api_tokens", "services", "silences",
         "inhibit_rules", "users", "teams", "escalation_policies", "notifications", "schedules",
-        "recovery");
+        "recovery", "security");
     if (root == null) {
       return null;
     }
@@ -167,12 +167,16 @@ public final class ConfigLoader {
     Logging logging = logging(root.map("logging", "level"), problems);
     List<ApiToken> tokens = apiTokens(root, problems);
     WatchkeeperConfig.Oncall oncall = OncallConfigLoader.bind(root, problems);
-    List<Service> services = services(root, OncallConfigLoader.policyIds(oncall), problems);
+    List<Service> services = services(root, OncallConfigLoader.policyIds(oncall),
+        oncall == null ? java.util.Set.of() : oncall.teams().stream()
+            .map(dev.watchkeeper.people.Team::id).collect(java.util.stream.Collectors.toSet()),
+        problems);
     SilenceLimits silences = silences(root.map("silences", "max_duration"), problems);
     List<InhibitRule> inhibitRules = inhibitRules(root, problems);
     WatchkeeperConfig.Notifications notifications = NotificationsConfigLoader.bind(root, problems);
+    WatchkeeperConfig.Security security = SecurityConfigLoader.bind(root, problems);
     return new WatchkeeperConfig(server, storage, ingest, logging, tokens, services, silences,
-        oncall, inhibitRules, notifications);
+        oncall, inhibitRules, notifications, security);
   }
 
   /** {@code inhibit_rules}: Alertmanager's syntax (source_matchers, target_matchers, equal). */
@@ -361,7 +365,7 @@ public final class ConfigLoader {
   }
 
   private static List<Service> services(ConfigNode root, java.util.Set<String> policies,
-      Problems problems) {
+      java.util.Set<String> teams, Problems problems) {
     if (root.isEmptyList("services")) {
       problems.error(root.path("services"), "at least one service is required");
     }
@@ -370,7 +374,7 @@ public final class ConfigLoader {
     Map<String, String> keyHashes = new HashMap<>(); // across all services: a key identifies one
     List<RouteTarget> targets = new ArrayList<>(); // checked once every service id is known
     root.forEach("services", List.of("id", "name", "integration_keys", "grouping", "lifecycle",
-        "escalation_policy", "label_routes"), s -> {
+        "escalation_policy", "label_routes", "team"), s -> {
       String id = s.required("id");
       if (id != null) {
         checkName(s, "id", id, SERVICE_ID, ids, problems);
@@ -408,8 +412,15 @@ public final class ConfigLoader {
                 : " (known: " + String.join(", ", new java.util.TreeSet<>(policies)) + ")"));
         policy = null;
       }
+      String team = s.string("team", null);
+      if (team != null && !teams.contains(team)) {
+        problems.error(s.path("team"), "unknown team \"" + team + "\"" + (teams.isEmpty()
+            ? " (teams defines none)"
+            : " (known: " + String.join(", ", new java.util.TreeSet<>(teams)) + ")"));
+        team = null;
+      }
       services.add(new Service(id, name, keys, grouping(s, problems), lifecycle(s, problems),
-          policy, labelRoutes(s, id, targets, problems)));
+          policy, labelRoutes(s, id, targets, problems), team));
     });
     for (RouteTarget t : targets) {
       if (t.target().equals(t.from())) {

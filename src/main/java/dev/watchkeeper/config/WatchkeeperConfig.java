@@ -27,9 +27,11 @@ public record WatchkeeperConfig(
     SilenceLimits silences,
     Oncall oncall,
     List<InhibitRule> inhibitRules,
-    Notifications notifications) {
+    Notifications notifications,
+    Security security) {
 
   public WatchkeeperConfig {
+    security = security == null ? Security.DEFAULT : security;
     notifications = notifications == null ? Notifications.NONE : notifications;
     apiTokens = List.copyOf(apiTokens);
     services = List.copyOf(services);
@@ -37,6 +39,14 @@ public record WatchkeeperConfig(
     oncall = oncall == null ? Oncall.EMPTY : oncall;
     inhibitRules = inhibitRules == null ? List.of() : List.copyOf(inhibitRules);
     notifications = notifications == null ? Notifications.DEFAULT : notifications;
+  }
+
+  /** Without a {@code security} section (its defaults). */
+  public WatchkeeperConfig(Server server, Storage storage, Ingest ingest, Logging logging,
+      List<ApiToken> apiTokens, List<Service> services, SilenceLimits silences, Oncall oncall,
+      List<InhibitRule> inhibitRules, Notifications notifications) {
+    this(server, storage, ingest, logging, apiTokens, services, silences, oncall, inhibitRules,
+        notifications, Security.DEFAULT);
   }
 
   /** Without a {@code notifications} section. */
@@ -70,7 +80,7 @@ public record WatchkeeperConfig(
         new Server(server.host(), port, server.publicUrl(), server.shutdownGrace(),
             server.icalSecret()),
         storage, ingest, logging, apiTokens, services, silences, oncall, inhibitRules,
-        notifications);
+        notifications, security);
   }
 
   /** Returns a copy with the data directory replaced (CLI {@code --data}). */
@@ -79,7 +89,8 @@ public record WatchkeeperConfig(
         server,
         new Storage(storage.url(), storage.username(), storage.password(), dataDir,
             storage.poolSize(), storage.writers()),
-        ingest, logging, apiTokens, services, silences, oncall, inhibitRules, notifications);
+        ingest, logging, apiTokens, services, silences, oncall, inhibitRules, notifications,
+        security);
   }
 
   /**
@@ -307,6 +318,42 @@ public record WatchkeeperConfig(
     }
   }
 
+  /**
+   * {@code security:}: login sessions, password rules, login rate limits and HSTS.
+   *
+   * @param secureCookies mark the session cookie {@code Secure} (sent over HTTPS only; browsers
+   *     also accept it on http://localhost); turn off only for plain HTTP on another host
+   * @param sessionMaxAge a session ends this long after login, active or not
+   * @param sessionIdleTimeout a session ends after this long without a request
+   * @param hstsMaxAge {@code Strict-Transport-Security} max-age; zero sends no header
+   */
+  public record Security(boolean secureCookies, Duration sessionMaxAge,
+      Duration sessionIdleTimeout, int passwordMinLength, LoginRateLimit loginRateLimit,
+      Duration hstsMaxAge) {
+    public static final boolean DEFAULT_SECURE_COOKIES = true;
+    public static final Duration DEFAULT_SESSION_MAX_AGE = Duration.ofDays(7);
+    public static final Duration DEFAULT_SESSION_IDLE_TIMEOUT = Duration.ofHours(24);
+    public static final Duration MAX_SESSION_AGE = Duration.ofDays(90);
+    public static final int DEFAULT_PASSWORD_MIN_LENGTH = 12;
+    public static final int LOWEST_PASSWORD_MIN_LENGTH = 8;
+    public static final Duration MAX_HSTS = Duration.ofDays(730);
+    public static final Security DEFAULT = new Security(DEFAULT_SECURE_COOKIES,
+        DEFAULT_SESSION_MAX_AGE, DEFAULT_SESSION_IDLE_TIMEOUT, DEFAULT_PASSWORD_MIN_LENGTH,
+        LoginRateLimit.DEFAULT, Duration.ZERO);
+  }
+
+  /**
+   * Login attempts allowed per account name and per client address within {@code window}
+   * (a token bucket: the allowance comes back gradually over the window); over it, 429.
+   */
+  public record LoginRateLimit(int perAccount, int perAddress, Duration window) {
+    public static final int DEFAULT_PER_ACCOUNT = 5;
+    public static final int DEFAULT_PER_ADDRESS = 20;
+    public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(5);
+    public static final LoginRateLimit DEFAULT =
+        new LoginRateLimit(DEFAULT_PER_ACCOUNT, DEFAULT_PER_ADDRESS, DEFAULT_WINDOW);
+  }
+
   /** Silences ({@code silences:}): the longest allowed silence. */
   public record SilenceLimits(Duration maxDuration) {
     public static final Duration DEFAULT_MAX_DURATION = Duration.ofDays(7);
@@ -332,16 +379,24 @@ public record WatchkeeperConfig(
 
   /**
    * A service: the unit that owns alerts, with its integration keys, alert grouping, incident
-   * lifecycle, escalation policy (null = nobody paged), and the label routes that hand events
-   * arriving through its keys to other services.
+   * lifecycle, escalation policy (null = nobody paged), the label routes that hand events
+   * arriving through its keys to other services, and the team that owns it (null = the teams
+   * its escalation policy pages, if any).
    */
   public record Service(String id, String name, List<IntegrationKey> integrationKeys,
       Grouping grouping, Lifecycle lifecycle, String escalationPolicy,
-      List<LabelRoute> labelRoutes) {
+      List<LabelRoute> labelRoutes, String team) {
     public Service {
       integrationKeys = List.copyOf(integrationKeys);
       lifecycle = lifecycle == null ? Lifecycle.DEFAULT : lifecycle;
       labelRoutes = labelRoutes == null ? List.of() : List.copyOf(labelRoutes);
+    }
+
+    /** Without an owning team. */
+    public Service(String id, String name, List<IntegrationKey> integrationKeys,
+        Grouping grouping, Lifecycle lifecycle, String escalationPolicy,
+        List<LabelRoute> labelRoutes) {
+      this(id, name, integrationKeys, grouping, lifecycle, escalationPolicy, labelRoutes, null);
     }
 
     public Service(String id, String name, List<IntegrationKey> integrationKeys,

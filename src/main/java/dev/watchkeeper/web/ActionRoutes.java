@@ -34,8 +34,12 @@ final class ActionRoutes {
   private final IncidentStore incidents;
   private final Clock clock;
   private final RateLimiter limiter;
+  private final dev.watchkeeper.audit.AuditLog audit;
 
-  ActionRoutes(ActionLinks links, IncidentEngine engine, IncidentStore incidents, Clock clock) {
+  /** @param audit where uses that changed an incident are recorded, or null */
+  ActionRoutes(ActionLinks links, IncidentEngine engine, IncidentStore incidents, Clock clock,
+      dev.watchkeeper.audit.AuditLog audit) {
+    this.audit = audit;
     this.links = links;
     this.engine = engine;
     this.incidents = incidents;
@@ -80,6 +84,12 @@ final class ActionRoutes {
       String verb = grant.action() == ActionLinks.Action.ACKNOWLEDGE ? "acknowledged"
           : "resolved";
       if (outcome instanceof Outcome.Done done) {
+        if (audit != null) {
+          audit.record(new dev.watchkeeper.audit.AuditLog.Entry(clock.instant(), actor,
+              "incident." + grant.action().wire(), "incident", Long.toString(grant.incidentId()),
+              "{\"via\":\"one-click link\"}", ctx.ip(), null,
+              "{\"state\":\"" + done.incident().state().wire() + "\"}"));
+        }
         page(ctx, 200, "Incident #" + done.incident().id() + " " + verb,
             "<p><strong>" + Encode.forHtml(done.incident().title()) + "</strong> is now "
                 + done.incident().state().wire() + ". Escalation has stopped"

@@ -41,9 +41,9 @@ public final class AdminRoutes {
   }
 
   private void reload(Context ctx) {
-    var token = auth.require(ctx, Role.ADMIN);
+    var token = auth.requireGlobal(ctx, Role.ADMIN);
     Map<String, Object> out = new LinkedHashMap<>();
-    LiveConfig.ReloadResult result = reloadAndLog(config, "token:" + token.name());
+    LiveConfig.ReloadResult result = reloadAndLog(config, token.actor());
     if (result instanceof LiveConfig.ReloadResult.Reloaded r) {
       out.put("status", "reloaded");
       out.put("warnings", r.warnings());
@@ -73,7 +73,7 @@ public final class AdminRoutes {
   }
 
   private void levels(Context ctx) {
-    auth.require(ctx, Role.ADMIN);
+    auth.requireGlobal(ctx, Role.ADMIN);
     LoggerContext lc = (LoggerContext) LoggerFactory.getILoggerFactory();
     Map<String, String> levels = new TreeMap<>();
     for (ch.qos.logback.classic.Logger l : lc.getLoggerList()) {
@@ -85,7 +85,7 @@ public final class AdminRoutes {
   }
 
   private void setLevel(Context ctx) {
-    var token = auth.require(ctx, Role.ADMIN);
+    var token = auth.requireGlobal(ctx, Role.ADMIN);
     JsonNode body;
     try {
       body = EventParser.readTree(mapper, Bodies.read(ctx, 4096));
@@ -105,7 +105,7 @@ public final class AdminRoutes {
     LoggerContext lc = (LoggerContext) LoggerFactory.getILoggerFactory();
     lc.getLogger(logger).setLevel(Level.toLevel(level));
     LogEvent.LOG_LEVEL_CHANGED.info(log).addKeyValue("logger", logger).addKeyValue("level", level)
-        .addKeyValue("actor", "token:" + token.name()).log("log level changed");
+        .addKeyValue("actor", token.actor()).log("log level changed");
     ctx.json(Map.of("logger", logger, "level", level));
   }
 }

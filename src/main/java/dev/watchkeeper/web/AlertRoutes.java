@@ -37,7 +37,11 @@ final class AlertRoutes {
   }
 
   private void list(Context ctx) {
-    auth.require(ctx, Role.VIEWER);
+    var principal = auth.require(ctx, Role.VIEWER);
+    String service = ctx.queryParam("service");
+    if (service != null) {
+      auth.requireService(ctx, principal, Role.VIEWER, service);
+    }
     int limit = Params.intParam(ctx, "limit", AlertQuery.DEFAULT_LIMIT, 1, AlertQuery.MAX_LIMIT);
     AlertStatus status = null;
     String st = ctx.queryParam("status");
@@ -64,6 +68,9 @@ final class AlertRoutes {
         inhibitions == null ? labels -> List.of() : inhibitions.snapshot();
     List<Map<String, Object>> out = new ArrayList<>();
     for (Alert a : page) {
+      if (!auth.canSee(principal, a.service())) {
+        continue; // another team's: a page may hold fewer than `limit`
+      }
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("id", a.id());
       m.put("service", a.service());

@@ -114,7 +114,11 @@ final class EventRoutes {
   }
 
   private void list(Context ctx) {
-    auth.require(ctx, Role.VIEWER);
+    var principal = auth.require(ctx, Role.VIEWER);
+    String service = ctx.queryParam("service");
+    if (service != null) {
+      auth.requireService(ctx, principal, Role.VIEWER, service);
+    }
     int limit = Params.intParam(ctx, "limit", EventQuery.DEFAULT_LIMIT, 1, EventQuery.MAX_LIMIT);
     Severity severity = null;
     String sev = ctx.queryParam("severity");
@@ -136,7 +140,9 @@ final class EventRoutes {
     List<StoredEvent> page = more ? found.subList(0, limit) : found;
     List<Map<String, Object>> events = new ArrayList<>(page.size());
     for (StoredEvent se : page) {
-      events.add(render(se));
+      if (auth.canSee(principal, se.service())) { // a page may hold fewer than `limit`
+        events.add(render(se));
+      }
     }
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("events", events);
@@ -145,10 +151,11 @@ final class EventRoutes {
   }
 
   private void request(Context ctx) {
-    auth.require(ctx, Role.VIEWER);
+    var principal = auth.require(ctx, Role.VIEWER);
     String id = ctx.pathParam("id");
     RequestStatus s = store.request(id).orElseThrow(() -> ApiException.notFound(
         "no accepted request with id " + id));
+    auth.requireService(ctx, principal, Role.VIEWER, s.service());
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("request_id", s.requestId());
     out.put("state", s.processed() ? "processed" : "stored");

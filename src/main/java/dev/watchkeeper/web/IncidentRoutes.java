@@ -45,10 +45,17 @@ final class IncidentRoutes {
   private final IncidentEngine engine;
   private final ObjectMapper mapper;
   private final EventStore events;
+  private final dev.watchkeeper.audit.AuditLog audit;
+
+  /** A responder action on one incident, by an actor. */
+  private interface Action {
+    Outcome run(long id, String actor);
+  }
 
   IncidentRoutes(Auth auth, IncidentStore store, IncidentEngine engine, ObjectMapper mapper,
-      EventStore events) {
+      EventStore events, dev.watchkeeper.audit.AuditLog audit) {
     this.events = events;
+    this.audit = audit;
     this.auth = auth;
     this.store = store;
     this.engine = engine;
@@ -59,12 +66,12 @@ final class IncidentRoutes {
     routes.get("/api/v1/incidents", this::list);
     routes.get("/api/v1/incidents/{id}", this::get);
     routes.get("/api/v1/incidents/{id}/timeline", this::timeline);
-    routes.post("/api/v1/incidents/{id}/acknowledge", ctx -> answer(ctx,
-        engine.acknowledge(id(ctx), actor(ctx))));
-    routes.post("/api/v1/incidents/{id}/resolve", ctx -> answer(ctx,
-        engine.resolve(id(ctx), actor(ctx))));
-    routes.post("/api/v1/incidents/{id}/escalate", ctx -> answer(ctx,
-        engine.escalate(id(ctx), actor(ctx))));
+    routes.post("/api/v1/incidents/{id}/acknowledge", ctx -> act(ctx, "acknowledge", null,
+        engine::acknowledge));
+    routes.post("/api/v1/incidents/{id}/resolve", ctx -> act(ctx, "resolve", null,
+        engine::resolve));
+    routes.post("/api/v1/incidents/{id}/escalate", ctx -> act(ctx, "escalate", null,
+        engine::escalate));
     routes.post("/api/v1/incidents/{id}/snooze", this::snooze);
     routes.post("/api/v1/incidents/{id}/reassign", this::reassign);
     routes.post("/api/v1/incidents/{id}/notes", this::note);
@@ -73,7 +80,11 @@ final class IncidentRoutes {
   }
 
   private void list(Context ctx) {
-    auth.require(ctx, Role.VIEWER);
+    var principal = auth.require(ctx, Role.VIEWER);
+    String service = ctx.queryParam("service");
+    if (service != null && !auth.canSee(principal, service)) {
+      auth.requireService(ctx, principal, Role.VIEWER, service);
+    }
     int limit = Params.intParam(ctx, "limit", IncidentQuery.DEFAULT_LIMIT, 1,
         IncidentQuery.MAX_LIMIT);
     IncidentState state = null;
@@ -105,7 +116,9 @@ final class IncidentRoutes {
     boolean more = found.size() > limit;
     List<Incident> page = more ? found.subList(0, limit) : found;
     List<Map<String, Object>> out = new ArrayList<>();
-    page.forEach(i -> out.add(render(i)));
+    // A team-scoped principal sees its teams' incidents only; a page may then hold fewer than
+    // `limit` (follow next_cursor until it is null).
+    page.stream().filter(i -> auth.canSee(principal, i.service())).forEach(i -> out.add(render(i)));
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("incidents", out);
     body.put("next_cursor", more ? Params.encodeCursor(page.get(page.size() - 1).id(), "i")
@@ -114,9 +127,10 @@ final class IncidentRoutes {
   }
 
   private void get(Context ctx) {
-    auth.require(ctx, Role.VIEWER);
+    var principal = auth.require(ctx, Role.VIEWER);
     long id = id(ctx);
     Incident i = store.find(id).orElseThrow(() -> notFound(id));
+    auth.requireService(ctx, principal, Role.VIEWER, i.service());
     List<IncidentTx.AlertRow> alerts = store.alertsOf(id);
     Map<String, Object> body = render(i);
     List<Map<String, Object>> list = new ArrayList<>();
@@ -173,9 +187,10 @@ final class IncidentRoutes {
   }
 
   private void timeline(Context ctx) {
-    auth.require(ctx, Role.VIEWER);
+    var principal = auth.require(ctx, Role.VIEWER);
     long id = id(ctx);
-    store.find(id).orElseThrow(() -> notFound(id));
+    Incident found = store.find(id).orElseThrow(() -> notFound(id));
+    auth.requireService(ctx, principal, Role.VIEWER, found.service());
     List<Map<String, Object>> out = new ArrayList<>();
     for (TimelineEntry t : store.timeline(id)) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -189,7 +204,7 @@ final class IncidentRoutes {
   }
 
   private void snooze(Context ctx) {
-    String actor = actor(ctx);
+    guard(ctx);
     JsonNode body = body(ctx);
     JsonNode until = body.get("until");
     if (until == null || !until.isTextual()) {
@@ -202,41 +217,75 @@ final class IncidentRoutes {
     } catch (DateTimeParseException e) {
       throw ApiException.badRequest("until: not an RFC 3339 time like 2026-11-23T12:00:00Z");
     }
-    answer(ctx, engine.snooze(id(ctx), actor, t));
+    act(ctx, "snooze", Map.of("until", t.toString()), (id, actor) -> engine.snooze(id, actor, t));
   }
 
   private void reassign(Context ctx) {
-    String actor = actor(ctx);
+    guard(ctx);
     String assignee = text(body(ctx), "assignee", MAX_ASSIGNEE);
-    answer(ctx, engine.reassign(id(ctx), actor, assignee));
+    act(ctx, "reassign", Map.of("assignee", assignee),
+        (id, actor) -> engine.reassign(id, actor, assignee));
   }
 
   private void note(Context ctx) {
-    String actor = actor(ctx);
+    guard(ctx);
     String text = text(body(ctx), "text", MAX_NOTE);
-    answer(ctx, engine.note(id(ctx), actor, text));
+    act(ctx, "note", Map.of("text", text), (id, actor) -> engine.note(id, actor, text));
   }
 
   private void priority(Context ctx) {
-    String actor = actor(ctx);
+    guard(ctx);
     String p = text(body(ctx), "priority", 2).toUpperCase(Locale.ROOT);
     if (!Incident.PRIORITIES.contains(p)) {
       throw ApiException.badRequest("priority: must be one of P1, P2, P3, P4, P5");
     }
-    answer(ctx, engine.prioritize(id(ctx), actor, p));
+    act(ctx, "priority", Map.of("priority", p), (id, actor) -> engine.prioritize(id, actor, p));
   }
 
   private void merge(Context ctx) {
-    String actor = actor(ctx);
+    var principal = guard(ctx);
     JsonNode into = body(ctx).get("into");
     if (into == null || !into.canConvertToLong() || !into.isIntegralNumber()) {
       throw ApiException.badRequest("into: required, the id of the incident to merge into");
     }
-    answer(ctx, engine.merge(id(ctx), into.longValue(), actor));
+    long target = into.longValue();
+    // Merging changes the target incident as well: the actor must be a responder of both.
+    store.find(target).ifPresent(t ->
+        auth.requireService(ctx, principal, Role.RESPONDER, t.service()));
+    act(ctx, "merge", Map.of("into", target), (id, actor) -> engine.merge(id, target, actor));
   }
 
-  private String actor(Context ctx) {
-    return "token:" + auth.require(ctx, Role.RESPONDER).name();
+  /** Before reading the body: a responder of a team owning the incident's service, or 403. */
+  private dev.watchkeeper.access.Principal guard(Context ctx) {
+    var principal = auth.require(ctx, Role.RESPONDER);
+    long id = id(ctx);
+    Incident i = store.find(id).orElseThrow(() -> notFound(id));
+    auth.requireService(ctx, principal, Role.RESPONDER, i.service());
+    return principal;
+  }
+
+  /**
+   * Runs a responder action: the principal must be a responder of a team owning the incident's
+   * service; a change that happened is audited with the incident before and after.
+   */
+  private void act(Context ctx, String action, Map<String, Object> details, Action a) {
+    var principal = auth.require(ctx, Role.RESPONDER);
+    long id = id(ctx);
+    Incident before = store.find(id).orElseThrow(() -> notFound(id));
+    auth.requireService(ctx, principal, Role.RESPONDER, before.service());
+    Outcome outcome = a.run(id, principal.actor());
+    if (outcome instanceof Outcome.Done done && audit != null) {
+      try {
+        audit.record(new dev.watchkeeper.audit.AuditLog.Entry(done.incident().updatedAt(),
+            principal.actor(), "incident." + action, "incident", Long.toString(id),
+            details == null ? null : mapper.writeValueAsString(details), null,
+            mapper.writeValueAsString(render(before)),
+            mapper.writeValueAsString(render(done.incident()))));
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw new IllegalStateException("an incident could not be written as JSON", e);
+      }
+    }
+    answer(ctx, outcome);
   }
 
   private JsonNode body(Context ctx) {

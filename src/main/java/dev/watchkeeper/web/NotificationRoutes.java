@@ -24,7 +24,11 @@ final class NotificationRoutes {
   private final NotificationStore store;
   private final Clock clock;
 
-  NotificationRoutes(Auth auth, NotificationStore store, Clock clock) {
+  private final dev.watchkeeper.incident.IncidentStore incidents;
+
+  NotificationRoutes(Auth auth, NotificationStore store, Clock clock,
+      dev.watchkeeper.incident.IncidentStore incidents) {
+    this.incidents = incidents;
     this.auth = auth;
     this.store = store;
     this.clock = clock;
@@ -35,8 +39,15 @@ final class NotificationRoutes {
     routes.post("/api/v1/notifications/{id}/retry", this::retry);
   }
 
+  /** The service of an incident, or null; cached per request (lists repeat incidents). */
+  private String serviceOf(long incident, Map<Long, String> cache) {
+    return cache.computeIfAbsent(incident, i -> incidents.find(i)
+        .map(dev.watchkeeper.incident.Incident::service).orElse(null));
+  }
+
   private void list(Context ctx) {
-    auth.require(ctx, Role.VIEWER);
+    var principal = auth.require(ctx, Role.VIEWER);
+    Map<Long, String> services = new java.util.HashMap<>();
     int limit = Params.intParam(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
     Notification.State state = null;
     String st = ctx.queryParam("state");
@@ -55,13 +66,17 @@ final class NotificationRoutes {
     }
     List<Map<String, Object>> out = new ArrayList<>();
     for (Notification n : store.list(new NotificationStore.Query(state, incident, limit))) {
-      out.add(body(n));
+      if (auth.seesEverything(principal)
+          || auth.canSee(principal, serviceOf(n.incidentId(), services))) {
+        out.add(body(n));
+      }
     }
     ctx.json(Map.of("notifications", out));
   }
 
   private void retry(Context ctx) {
-    String actor = "token:" + auth.require(ctx, Role.RESPONDER).name();
+    var principal = auth.require(ctx, Role.RESPONDER);
+    String actor = principal.actor();
     String raw = ctx.pathParam("id");
     long id;
     try {
@@ -71,6 +86,8 @@ final class NotificationRoutes {
     }
     Notification before = store.find(id)
         .orElseThrow(() -> ApiException.notFound("no notification with id " + id));
+    auth.requireService(ctx, principal, Role.RESPONDER,
+        serviceOf(before.incidentId(), new java.util.HashMap<>()));
     if (!store.retry(id, clock.instant(), actor)) {
       throw new ApiException(409, "conflict", "notification " + id + " is "
           + store.find(id).map(n -> n.state().wire()).orElse(before.state().wire())

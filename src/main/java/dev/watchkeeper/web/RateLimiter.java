@@ -44,6 +44,23 @@ public final class RateLimiter {
     }
   }
 
+  /** How long until {@code n} tokens would be there, taking none (zero: there now). */
+  public Duration peek(String key, int n) {
+    Bucket b = buckets.get(key);
+    if (b == null) {
+      return Duration.ZERO;
+    }
+    synchronized (b) {
+      double tokens = Math.min(burst, b.tokens + (clock.millis() - b.lastMillis) * perSecond
+          / 1000.0);
+      if (tokens >= n) {
+        return Duration.ZERO;
+      }
+      double missing = Math.min(n, burst) - tokens;
+      return Duration.ofMillis((long) Math.ceil(missing * 1000.0 / perSecond));
+    }
+  }
+
   private static final class Bucket {
     double tokens;
     long lastMillis;

@@ -103,13 +103,13 @@ final class ScheduleRoutes {
   }
 
   private void get(Context ctx) {
-    ApiToken token = auth.require(ctx, Role.VIEWER);
+    var token = auth.require(ctx, Role.VIEWER);
     String id = ctx.pathParam("id");
     Rota.Status s = rota.onCall(id, rota.now()).orElseThrow(() -> noSchedule(id));
     Map<String, Object> body = summary(s.schedule());
     body.put("on_call", status(s));
     // The feed URL is a credential of its own: only for those who may change the schedule.
-    body.put("ical_url", token.role().includes(Role.RESPONDER)
+    body.put("ical_url", token.grants().allowsSomeTeam(Role.RESPONDER)
         ? feedUrl("schedules", "schedule", id) : null);
     ctx.json(body);
   }
@@ -153,7 +153,7 @@ final class ScheduleRoutes {
   }
 
   private void addOverride(Context ctx) {
-    String actor = "token:" + auth.require(ctx, Role.RESPONDER).name();
+    String actor = auth.require(ctx, Role.RESPONDER).actor();
     String id = ctx.pathParam("id");
     JsonNode body = body(ctx);
     for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
@@ -198,7 +198,7 @@ final class ScheduleRoutes {
   }
 
   private void removeOverride(Context ctx) {
-    String actor = "token:" + auth.require(ctx, Role.RESPONDER).name();
+    String actor = auth.require(ctx, Role.RESPONDER).actor();
     String id = ctx.pathParam("id");
     String raw = ctx.pathParam("oid");
     long oid;

@@ -155,7 +155,7 @@ class ConfigLoaderTest {
         "api_tokens[3].name: is required",
         "api_tokens[3].token: environment variable OPS_TOKEN is not set",
         "services[0].nmae: unknown key (known: id, name, integration_keys, grouping, lifecycle,"
-            + " escalation_policy, label_routes)",
+            + " escalation_policy, label_routes, team)",
         "services[0].integration_keys[0].key: must be at least 8 characters, got 5",
         "services[0].integration_keys[1].name: is required",
         "services[0].integration_keys[1]: exactly one of key or key_sha256 must be set",
@@ -173,7 +173,7 @@ class ConfigLoaderTest {
     assertThat(errors("servics: []\n" + ONE_SERVICE, NO_ENV)).containsExactly(
         "servics: unknown key (known: server, storage, ingest, logging, api_tokens, services,"
             + " silences, inhibit_rules, users, teams, escalation_policies, notifications,"
-            + " schedules, recovery)");
+            + " schedules, recovery, security)");
   }
 
   @Test

@@ -120,6 +120,8 @@ class PageToAcknowledgeTest {
     assertThat(state(incident)).isEqualTo("acknowledged");
     assertThat(server.get("/api/v1/incidents/" + incident + "/timeline", VIEWER).body())
         .contains("user:ann (one-click link)");
+    assertThat(server.get("/api/v1/audit?action=incident.acknowledge", ADMIN).body())
+        .contains("user:ann (one-click link)").contains("one-click link");
 
     // Level 2 was due 3 s after the page; ben is never paged.
     Thread.sleep(4000);

@@ -346,7 +346,7 @@ class ScheduleApiTest {
     HttpResponse<String> r = addOverride(VIEWER, body);
     assertThat(r.statusCode()).isEqualTo(403);
     assertThat(JSON.readTree(r.body()).get("message").asText())
-        .isEqualTo("the token 'bob' has the role viewer; this needs responder");
+        .isEqualTo("token:bob has viewer on every team; this needs responder");
     long id = JSON.readTree(addOverride(ADMIN, body).body()).get("id").asLong();
     assertThat(delete("/api/v1/schedules/db/overrides/" + id, VIEWER).statusCode())
         .isEqualTo(403);

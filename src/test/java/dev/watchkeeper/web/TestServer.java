@@ -82,6 +82,11 @@ final class TestServer implements AutoCloseable {
     return yaml.substring(0, at) + "\n    " + line + yaml.substring(at);
   }
 
+  /** A server on exactly this config (written to {@code dir/watchkeeper.yml}). */
+  static TestServer of(Path dir, String yaml) throws IOException {
+    return new TestServer(writeConfig(dir, yaml), true);
+  }
+
   /** Starts again on the config file and data an earlier server in {@code dir} left behind. */
   static TestServer restart(Path dir) {
     return new TestServer(dir.resolve("watchkeeper.yml"), true);

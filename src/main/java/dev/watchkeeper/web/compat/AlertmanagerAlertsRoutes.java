@@ -69,13 +69,13 @@ public final class AlertmanagerAlertsRoutes {
   private final Inhibitions inhibitions;
   private final AlertmanagerStatusRoutes status;
 
-  public AlertmanagerAlertsRoutes(HttpServer.Deps d) {
-    this.auth = new AlertmanagerAuth(d.config());
+  public AlertmanagerAlertsRoutes(HttpServer.Deps d, dev.watchkeeper.web.Auth auth) {
+    this.auth = new AlertmanagerAuth(auth);
     this.mapper = d.mapper();
     this.alerts = d.alerts();
     this.silences = d.silences();
     this.inhibitions = d.inhibitions();
-    this.status = new AlertmanagerStatusRoutes(auth, d.mapper(), d.version(), d.clock().instant());
+    this.status = new AlertmanagerStatusRoutes(this.auth, d.mapper(), d.version(), d.clock().instant());
   }
 
   /** Registers the alert endpoints and the status endpoints. */
@@ -153,9 +153,10 @@ public final class AlertmanagerAlertsRoutes {
             .map(a -> new AlertLabels(a.service(), a.fingerprint(), a.labels())).toList());
     Function<Map<String, String>, List<String>> silencers = silences == null
         ? labels -> List.of() : silences.snapshot();
+    var principal = auth.require(ctx, Role.VIEWER);
     List<Listed> out = new ArrayList<>();
     for (Alert a : firing) {
-      if (!matches(filter, a.labels())) {
+      if (!matches(filter, a.labels()) || !auth.canSee(principal, a.service())) {
         continue;
       }
       List<String> silencedBy = silencers.apply(a.labels());

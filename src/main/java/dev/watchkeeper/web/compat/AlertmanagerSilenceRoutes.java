@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.watchkeeper.config.LiveConfig;
-import dev.watchkeeper.config.WatchkeeperConfig.ApiToken;
 import dev.watchkeeper.config.WatchkeeperConfig.Role;
 import dev.watchkeeper.mute.ExpireResult;
 import dev.watchkeeper.mute.Matcher;
@@ -52,8 +51,9 @@ public final class AlertmanagerSilenceRoutes {
   private final ObjectMapper mapper;
   private final Silences silences;
 
-  public AlertmanagerSilenceRoutes(LiveConfig config, ObjectMapper mapper, Silences silences) {
-    this.auth = new AlertmanagerAuth(config);
+  public AlertmanagerSilenceRoutes(dev.watchkeeper.web.Auth auth, ObjectMapper mapper,
+      Silences silences) {
+    this.auth = new AlertmanagerAuth(auth);
     this.mapper = mapper;
     this.silences = silences;
   }
@@ -105,7 +105,7 @@ public final class AlertmanagerSilenceRoutes {
   }
 
   private void expire(Context ctx) {
-    ApiToken token = auth.require(ctx, Role.RESPONDER);
+    var token = auth.require(ctx, Role.RESPONDER);
     ExpireResult r = silences.expire(ctx.pathParam("silenceID"), token.name());
     if (r instanceof ExpireResult.NotFound) {
       throw new AlertmanagerError(404, "silence not found");
@@ -114,7 +114,7 @@ public final class AlertmanagerSilenceRoutes {
   }
 
   private void save(Context ctx) {
-    ApiToken token = auth.require(ctx, Role.RESPONDER);
+    var token = auth.require(ctx, Role.RESPONDER);
     JsonNode body;
     try {
       body = mapper.readTree(ctx.bodyAsBytes());

@@ -233,7 +233,7 @@ class AlertmanagerSilenceApiTest {
         silence);
     assertThat(viewerPost.statusCode()).isEqualTo(403);
     assertThat(JSON.readTree(viewerPost.body()).asText())
-        .isEqualTo("the token 'bob' has the role viewer; this needs responder");
+        .isEqualTo("token:bob has viewer on every team; this needs responder");
     assertThat(server.send("DELETE", "/api/v2/silence/x", basic("bob", VIEWER), null)
         .statusCode()).isEqualTo(403);
   }

@@ -1,0 +1,14 @@
+package dev.watchkeeper.access;
+
+import dev.watchkeeper.config.WatchkeeperConfig.Storage;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+
+class SqliteAccessStoreTest extends AccessStoreContract {
+  @TempDir Path dir;
+
+  @Override
+  Storage storage() {
+    return new Storage("", null, null, dir, 4, 1);
+  }
+}
