@@ -8,6 +8,12 @@ import dev.watchkeeper.config.LiveConfig;
 import dev.watchkeeper.incident.Grouping;
 import dev.watchkeeper.escalation.Escalator;
 import dev.watchkeeper.incident.IncidentEngine;
+import dev.watchkeeper.check.CheckDeadlines;
+import dev.watchkeeper.check.CheckMetrics;
+import dev.watchkeeper.check.Checks;
+import dev.watchkeeper.check.FlipSender;
+import dev.watchkeeper.check.PingWriter;
+import dev.watchkeeper.check.udp.UdpListener;
 import dev.watchkeeper.notify.Channel;
 import dev.watchkeeper.notify.Deliveries;
 import dev.watchkeeper.notify.Delivery;
@@ -38,6 +44,7 @@ import dev.watchkeeper.mute.Silences;
 import dev.watchkeeper.store.JdbcAlertStore;
 import dev.watchkeeper.rota.Rota;
 import dev.watchkeeper.store.JdbcAuditLog;
+import dev.watchkeeper.store.JdbcCheckStore;
 import dev.watchkeeper.store.JdbcOverrideStore;
 import dev.watchkeeper.store.JdbcPageLog;
 import dev.watchkeeper.store.JdbcServerSecrets;
@@ -87,6 +94,10 @@ public final class Application implements AutoCloseable {
   private final IncidentTimers timers;
   private final Deliveries deliveries;
   private final HttpServer http;
+  private final FlipSender flips;
+  private final PingWriter pings;
+  private final CheckDeadlines deadlines;
+  private final UdpListener udp;
   private final JvmGcMetrics gcMetrics;
 
   private Application(LiveConfig config) {
@@ -157,13 +168,48 @@ public final class Application implements AutoCloseable {
       int writers = db.dialect() == Dialect.SQLITE ? 1 : c.storage().writers();
       this.committer = new GroupCommitter(store, writers, c.ingest().commitMaxEvents(), meters,
           processor::wake);
+      // Health checks: flips become events through the same committer as any ingest.
+      JdbcCheckStore checkStore = new JdbcCheckStore(db, mapper);
+      this.flips = new FlipSender(checkStore, committer, clock);
+      Checks checks = new Checks(checkStore, clock, flips::wake,
+          () -> config.get().checks().keepPings());
+      syncChecks(checks, c);
+      config.onChange(n -> syncChecks(checks, n));
+      this.pings = new PingWriter(checks, meters);
+      this.deadlines = new CheckDeadlines(checks, clock);
+      new CheckMetrics(checkStore, clock, meters);
+      this.udp = new UdpListener(config, checks, pings, clock, meters);
       this.http = new HttpServer(new HttpServer.Deps(config, mapper, committer, store, clock,
           meters, meters::scrape, db::ready, Version.get(), alerts,
           silences, inhibitions,
-          incidents, incidentEngine, labelRoutes, rota, icalSecret, notifications));
+          incidents, incidentEngine, labelRoutes, rota, icalSecret, notifications, checks,
+          pings));
     } catch (RuntimeException e) {
       db.close();
       throw e;
+    }
+  }
+
+  /**
+   * The config file's checks into the database. A failure is logged and the checks stay as they
+   * were (the file was valid; the database was not reachable).
+   */
+  private static void syncChecks(Checks checks, WatchkeeperConfig c) {
+    List<dev.watchkeeper.check.CheckSpec> specs = new ArrayList<>();
+    Map<String, String> ids = new HashMap<>();
+    for (WatchkeeperConfig.ConfiguredCheck cc : c.checks().list()) {
+      specs.add(cc.spec());
+      if (cc.id() != null) {
+        ids.put(cc.spec().service() + "/" + cc.spec().slug(), cc.id());
+      }
+    }
+    try {
+      checks.syncConfig(specs, ids);
+      LogEvent.CHECK_CONFIG_SYNCED.info(log).addKeyValue("checks", specs.size())
+          .log("checks of the config file are in the database");
+    } catch (RuntimeException e) {
+      LogEvent.CHECK_CONFIG_SYNC_FAILED.error(log).setCause(e)
+          .log("the config file's checks could not be written; they stay as they were");
     }
   }
 
@@ -315,9 +361,16 @@ public final class Application implements AutoCloseable {
     app.processor.start();
     app.timers.start();
     app.deliveries.start(DELIVERY_THREADS);
+    app.flips.start();
+    app.deadlines.start();
     try {
+      app.udp.start();
       app.http.start();
     } catch (RuntimeException e) {
+      app.udp.close();
+      app.pings.close();
+      app.deadlines.close();
+      app.flips.close();
       app.committer.close();
       app.processor.close();
       app.timers.close();
@@ -348,6 +401,10 @@ public final class Application implements AutoCloseable {
   public void close() {
     LogEvent.SHUTDOWN_STARTED.info(log).log("shutting down: no new requests; finishing commits");
     http.close();
+    udp.close();
+    pings.close();
+    deadlines.close();
+    flips.close();
     committer.close();
     processor.close();
     timers.close();

@@ -54,7 +54,23 @@ public final class HttpServer implements AutoCloseable {
       Supplier<dev.watchkeeper.alert.LabelRoutes> labelRoutes,
       dev.watchkeeper.rota.Rota rota,
       Supplier<String> icalSecret,
-      dev.watchkeeper.notify.NotificationStore notifications) {
+      dev.watchkeeper.notify.NotificationStore notifications,
+      dev.watchkeeper.check.Checks checks,
+      dev.watchkeeper.check.PingWriter pingWriter) {
+
+    /** Without health checks (their routes are then not served). */
+    public Deps(LiveConfig config, ObjectMapper mapper, GroupCommitter committer,
+        EventStore store, Clock clock, MeterRegistry meters, Supplier<String> metricsScrape,
+        BooleanSupplier ready, String version, dev.watchkeeper.alert.AlertStore alerts,
+        dev.watchkeeper.mute.Silences silences, dev.watchkeeper.mute.Inhibitions inhibitions,
+        dev.watchkeeper.incident.IncidentStore incidents,
+        dev.watchkeeper.incident.IncidentEngine incidentEngine,
+        Supplier<dev.watchkeeper.alert.LabelRoutes> labelRoutes, dev.watchkeeper.rota.Rota rota,
+        Supplier<String> icalSecret, dev.watchkeeper.notify.NotificationStore notifications) {
+      this(config, mapper, committer, store, clock, meters, metricsScrape, ready, version,
+          alerts, silences, inhibitions, incidents, incidentEngine, labelRoutes, rota,
+          icalSecret, notifications, null, null);
+    }
 
     /** Without the notifications outbox (its routes are then not served). */
     public Deps(LiveConfig config, ObjectMapper mapper, GroupCommitter committer,
@@ -67,7 +83,7 @@ public final class HttpServer implements AutoCloseable {
         Supplier<String> icalSecret) {
       this(config, mapper, committer, store, clock, meters, metricsScrape, ready, version,
           alerts, silences, inhibitions, incidents, incidentEngine, labelRoutes, rota,
-          icalSecret, null);
+          icalSecret, null, null, null);
     }
   }
 
@@ -126,6 +142,11 @@ public final class HttpServer implements AutoCloseable {
         FeedTokens tokens = new FeedTokens(d.icalSecret());
         new ScheduleRoutes(d.config(), auth, d.mapper(), d.rota(), tokens).register(cfg.routes);
         new IcalRoutes(d.config(), d.rota(), tokens).register(cfg.routes);
+      }
+      if (d.checks() != null) {
+        new CheckRoutes(d.config(), auth, d.mapper(), d.checks()).register(cfg.routes);
+        new dev.watchkeeper.web.compat.PingRoutes(d.config(), d.checks(), d.pingWriter(),
+            d.clock(), d.meters()).register(cfg.routes);
       }
       cfg.routes.exception(ApiException.class, (e, ctx) -> writeError(ctx, e));
       cfg.routes.exception(HttpResponseException.class, (e, ctx) -> writeError(ctx,
