@@ -26,7 +26,8 @@ public final class CheckMetrics {
     this.clock = clock;
     for (CheckStatus s : CheckStatus.values()) {
       Gauge.builder("watchkeeper.checks", this, m -> m.count(s))
-          .description("Health checks by status").tag("status", s.wire()).register(meters);
+          .description("Health checks by status").tag("status", s.wire())
+          .strongReference(true).register(meters);
     }
   }
 

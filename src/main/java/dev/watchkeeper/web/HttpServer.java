@@ -159,6 +159,9 @@ public final class HttpServer implements AutoCloseable {
                 + ctx.attribute(REQUEST_ID)));
       });
       cfg.routes.error(404, ctx -> {
+        if (ctx.path().startsWith("/ping/")) {
+          return; // Healthchecks' plain-text answers (web/compat/PingRoutes)
+        }
         if (ctx.result() == null || ctx.result().isEmpty()
             || !ctx.res().getContentType().startsWith("application/json")) {
           writeError(ctx, ApiException.notFound("no such endpoint: " + ctx.method().name() + " "
