@@ -279,7 +279,7 @@ public final class Checks {
           }
         } else {
           flip(tx, after, c.status(), c.startedAt() != null && after.status() == CheckStatus.DOWN
-              && (c.lastPingAt() == null || c.startedAt().isAfter(c.lastPingAt()))
+              && (c.lastPingAt() == null || !c.startedAt().isBefore(c.lastPingAt()))
               ? "started, no finish within the grace time" : after.status() == CheckStatus.DOWN
               ? "no ping within the period and grace time" : "no ping within the period", now);
         }
