@@ -135,7 +135,7 @@ final class CheckRoutes {
   private void pings(Context ctx) {
     auth.require(ctx, Role.VIEWER);
     Check c = found(ctx);
-    int limit = Params.intParam(ctx, "limit", DEFAULT_LIMIT, 1, 1000);
+    int limit = Params.intParam(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
     List<Map<String, Object>> out = new ArrayList<>();
     for (Ping p : store.pings(c.id(), limit)) {
       Map<String, Object> m = new LinkedHashMap<>();
