@@ -13,6 +13,8 @@ import dev.watchkeeper.check.CheckMetrics;
 import dev.watchkeeper.check.Checks;
 import dev.watchkeeper.check.FlipSender;
 import dev.watchkeeper.check.PingWriter;
+import dev.watchkeeper.check.probe.ProbeRunner;
+import dev.watchkeeper.check.probe.Prober;
 import dev.watchkeeper.check.udp.UdpListener;
 import dev.watchkeeper.notify.Channel;
 import dev.watchkeeper.notify.Deliveries;
@@ -98,6 +100,7 @@ public final class Application implements AutoCloseable {
   private final PingWriter pings;
   private final CheckDeadlines deadlines;
   private final UdpListener udp;
+  private final ProbeRunner probes;
   private final JvmGcMetrics gcMetrics;
 
   private Application(LiveConfig config) {
@@ -179,6 +182,8 @@ public final class Application implements AutoCloseable {
       this.deadlines = new CheckDeadlines(checks, clock);
       new CheckMetrics(checkStore, clock, meters);
       this.udp = new UdpListener(config, checks, pings, clock, meters);
+      this.probes = new ProbeRunner(checkStore, pings, prober(config, clock), clock);
+      config.onChange(n -> probes.reschedule(probes(n)));
       this.http = new HttpServer(new HttpServer.Deps(config, mapper, committer, store, clock,
           meters, meters::scrape, db::ready, Version.get(), alerts,
           silences, inhibitions,
@@ -211,6 +216,35 @@ public final class Application implements AutoCloseable {
       LogEvent.CHECK_CONFIG_SYNC_FAILED.error(log).setCause(e)
           .log("the config file's checks could not be written; they stay as they were");
     }
+  }
+
+  /** The probes of the config file. */
+  static List<ProbeRunner.Scheduled> probes(WatchkeeperConfig c) {
+    List<ProbeRunner.Scheduled> out = new ArrayList<>();
+    for (WatchkeeperConfig.ConfiguredCheck cc : c.checks().list()) {
+      if (cc.probe() != null) {
+        out.add(new ProbeRunner.Scheduled(cc.spec().service(), cc.spec().slug(), cc.probe()));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The prober of the config in force: its own SSRF guard with
+   * {@code checks.probe_allow_private_networks} (not the notifications' list); rebuilt when a
+   * reload changes the list.
+   */
+  static Supplier<Prober> prober(LiveConfig config, Clock clock) {
+    AtomicReference<Map.Entry<List<String>, Prober>> built = new AtomicReference<>();
+    return () -> {
+      List<String> allow = config.get().checks().probeAllowPrivateNetworks();
+      Map.Entry<List<String>, Prober> b = built.get();
+      if (b == null || !b.getKey().equals(allow)) {
+        b = Map.entry(allow, Prober.withDefaultTrust(new SsrfGuard(allow), clock));
+        built.set(b);
+      }
+      return b.getValue();
+    };
   }
 
   /**
@@ -363,10 +397,12 @@ public final class Application implements AutoCloseable {
     app.deliveries.start(DELIVERY_THREADS);
     app.flips.start();
     app.deadlines.start();
+    app.probes.reschedule(probes(config.get()));
     try {
       app.udp.start();
       app.http.start();
     } catch (RuntimeException e) {
+      app.probes.close();
       app.udp.close();
       app.pings.close();
       app.deadlines.close();
@@ -401,6 +437,7 @@ public final class Application implements AutoCloseable {
   public void close() {
     LogEvent.SHUTDOWN_STARTED.info(log).log("shutting down: no new requests; finishing commits");
     http.close();
+    probes.close();
     udp.close();
     pings.close();
     deadlines.close();
