@@ -171,9 +171,12 @@ public final class PingRoutes {
   private Check autoRegister(String service, String slug, WatchkeeperConfig.Checks limits) {
     CheckSpec spec = new CheckSpec(service, slug, slug, CheckSpec.Kind.HEARTBEAT,
         new Schedule.Every(limits.autoPeriod()), limits.autoGrace(), null, null, null, null);
-    Checks.Outcome o = checks.create(spec, Check.Origin.AUTO);
-    if (o instanceof Checks.Outcome.Done d) {
-      return d.check();
+    try {
+      if (checks.create(spec, Check.Origin.AUTO) instanceof Checks.Outcome.Done d) {
+        return d.check();
+      }
+    } catch (RuntimeException e) {
+      // Two first pings at once on PostgreSQL: the other one's insert won (unique slug).
     }
     return store.findBySlug(service, slug).orElse(null); // created meanwhile by another ping
   }
