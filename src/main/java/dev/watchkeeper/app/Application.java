@@ -12,6 +12,14 @@ import dev.watchkeeper.notify.Outbox;
 import dev.watchkeeper.notify.sms.ProviderChannel;
 import dev.watchkeeper.notify.sms.TwilioAdapter;
 import dev.watchkeeper.incident.IncidentEngine;
+import dev.watchkeeper.check.CheckDeadlines;
+import dev.watchkeeper.check.CheckMetrics;
+import dev.watchkeeper.check.Checks;
+import dev.watchkeeper.check.FlipSender;
+import dev.watchkeeper.check.PingWriter;
+import dev.watchkeeper.check.probe.ProbeRunner;
+import dev.watchkeeper.check.probe.Prober;
+import dev.watchkeeper.check.udp.UdpListener;
 import dev.watchkeeper.notify.Channel;
 import dev.watchkeeper.notify.Deliveries;
 import dev.watchkeeper.notify.Delivery;
@@ -45,6 +53,7 @@ import dev.watchkeeper.store.JdbcAccountStore;
 import dev.watchkeeper.store.JdbcAuditLog;
 import dev.watchkeeper.store.JdbcSessionStore;
 import dev.watchkeeper.store.JdbcTokenStore;
+import dev.watchkeeper.store.JdbcCheckStore;
 import dev.watchkeeper.store.JdbcOverrideStore;
 import dev.watchkeeper.store.JdbcPageLog;
 import dev.watchkeeper.store.JdbcServerSecrets;
@@ -94,6 +103,11 @@ public final class Application implements AutoCloseable {
   private final IncidentTimers timers;
   private final Deliveries deliveries;
   private final HttpServer http;
+  private final FlipSender flips;
+  private final PingWriter pings;
+  private final CheckDeadlines deadlines;
+  private final UdpListener udp;
+  private final ProbeRunner probes;
   private final JvmGcMetrics gcMetrics;
 
   private Application(LiveConfig config) {
@@ -176,6 +190,19 @@ public final class Application implements AutoCloseable {
       int writers = db.dialect() == Dialect.SQLITE ? 1 : c.storage().writers();
       this.committer = new GroupCommitter(store, writers, c.ingest().commitMaxEvents(), meters,
           processor::wake);
+      // Health checks: flips become events through the same committer as any ingest.
+      JdbcCheckStore checkStore = new JdbcCheckStore(db, mapper);
+      this.flips = new FlipSender(checkStore, committer, clock);
+      Checks checks = new Checks(checkStore, clock, flips::wake,
+          () -> config.get().checks().keepPings());
+      syncChecks(checks, c);
+      config.onChange(n -> syncChecks(checks, n));
+      this.pings = new PingWriter(checks, meters);
+      this.deadlines = new CheckDeadlines(checks, clock);
+      new CheckMetrics(checkStore, clock, meters);
+      this.udp = new UdpListener(config, checks, pings, clock, meters);
+      this.probes = new ProbeRunner(checkStore, pings, prober(config, clock), clock);
+      config.onChange(n -> probes.reschedule(probes(n)));
       dev.watchkeeper.web.AccessStores access = new dev.watchkeeper.web.AccessStores(
           new JdbcAccountStore(db), new JdbcSessionStore(db), new JdbcTokenStore(db),
           new Passwords(Passwords.DEFAULT_COST,
@@ -185,11 +212,63 @@ public final class Application implements AutoCloseable {
           meters, meters::scrape, db::ready, Version.get(), alerts,
           silences, inhibitions,
           incidents, incidentEngine, labelRoutes, rota, icalSecret, notifications, actionLinks,
-          access));
+          access, checks, pings));
     } catch (RuntimeException e) {
       db.close();
       throw e;
     }
+  }
+
+  /**
+   * The config file's checks into the database. A failure is logged and the checks stay as they
+   * were (the file was valid; the database was not reachable).
+   */
+  private static void syncChecks(Checks checks, WatchkeeperConfig c) {
+    List<dev.watchkeeper.check.CheckSpec> specs = new ArrayList<>();
+    Map<String, String> ids = new HashMap<>();
+    for (WatchkeeperConfig.ConfiguredCheck cc : c.checks().list()) {
+      specs.add(cc.spec());
+      if (cc.id() != null) {
+        ids.put(cc.spec().service() + "/" + cc.spec().slug(), cc.id());
+      }
+    }
+    try {
+      checks.syncConfig(specs, ids);
+      LogEvent.CHECK_CONFIG_SYNCED.info(log).addKeyValue("checks", specs.size())
+          .log("checks of the config file are in the database");
+    } catch (RuntimeException e) {
+      LogEvent.CHECK_CONFIG_SYNC_FAILED.error(log).setCause(e)
+          .log("the config file's checks could not be written; they stay as they were");
+    }
+  }
+
+  /** The probes of the config file. */
+  static List<ProbeRunner.Scheduled> probes(WatchkeeperConfig c) {
+    List<ProbeRunner.Scheduled> out = new ArrayList<>();
+    for (WatchkeeperConfig.ConfiguredCheck cc : c.checks().list()) {
+      if (cc.probe() != null) {
+        out.add(new ProbeRunner.Scheduled(cc.spec().service(), cc.spec().slug(), cc.probe()));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The prober of the config in force: its own SSRF guard with
+   * {@code checks.probe_allow_private_networks} (not the notifications' list); rebuilt when a
+   * reload changes the list.
+   */
+  static Supplier<Prober> prober(LiveConfig config, Clock clock) {
+    AtomicReference<Map.Entry<List<String>, Prober>> built = new AtomicReference<>();
+    return () -> {
+      List<String> allow = config.get().checks().probeAllowPrivateNetworks();
+      Map.Entry<List<String>, Prober> b = built.get();
+      if (b == null || !b.getKey().equals(allow)) {
+        b = Map.entry(allow, Prober.withDefaultTrust(new SsrfGuard(allow), clock));
+        built.set(b);
+      }
+      return b.getValue();
+    };
   }
 
   /**
@@ -343,9 +422,18 @@ public final class Application implements AutoCloseable {
     app.processor.start();
     app.timers.start();
     app.deliveries.start(DELIVERY_THREADS);
+    app.flips.start();
+    app.deadlines.start();
+    app.probes.reschedule(probes(config.get()));
     try {
+      app.udp.start();
       app.http.start();
     } catch (RuntimeException e) {
+      app.probes.close();
+      app.udp.close();
+      app.pings.close();
+      app.deadlines.close();
+      app.flips.close();
       app.committer.close();
       app.processor.close();
       app.timers.close();
@@ -381,6 +469,11 @@ public final class Application implements AutoCloseable {
   public void close() {
     LogEvent.SHUTDOWN_STARTED.info(log).log("shutting down: no new requests; finishing commits");
     http.close();
+    probes.close();
+    udp.close();
+    pings.close();
+    deadlines.close();
+    flips.close();
     committer.close();
     processor.close();
     timers.close();

@@ -153,7 +153,7 @@ public final class ConfigLoader {
     ConfigNode root = ConfigNode.root(tree, problems,
         "server", "storage", "ingest", "logging", "api_tokens", "services", "silences",
         "inhibit_rules", "users", "teams", "escalation_policies", "notifications", "schedules",
-        "recovery", "security");
+        "recovery", "security", "checks");
     if (root == null) {
       return null;
     }
@@ -175,8 +175,11 @@ public final class ConfigLoader {
     List<InhibitRule> inhibitRules = inhibitRules(root, problems);
     WatchkeeperConfig.Notifications notifications = NotificationsConfigLoader.bind(root, problems);
     WatchkeeperConfig.Security security = SecurityConfigLoader.bind(root, problems);
+    java.util.Set<String> serviceIds = new java.util.HashSet<>();
+    services.forEach(s -> serviceIds.add(s.id()));
+    WatchkeeperConfig.Checks checks = ChecksConfigLoader.bind(root, serviceIds, problems);
     return new WatchkeeperConfig(server, storage, ingest, logging, tokens, services, silences,
-        oncall, inhibitRules, notifications, security);
+        oncall, inhibitRules, notifications, security, checks);
   }
 
   /** {@code inhibit_rules}: Alertmanager's syntax (source_matchers, target_matchers, equal). */

@@ -123,6 +123,29 @@ final class ConfigNode {
     return out;
   }
 
+  /** A list of integers between min and max; empty when absent; wrong items are reported. */
+  List<Integer> integers(String key, int min, int max) {
+    JsonNode n = node.get(key);
+    List<Integer> out = new java.util.ArrayList<>();
+    if (absent(n)) {
+      return out;
+    }
+    if (!n.isArray()) {
+      problems.error(path(key), "expected a list of integers, got " + kind(n));
+      return out;
+    }
+    for (int i = 0; i < n.size(); i++) {
+      JsonNode item = n.get(i);
+      if (!item.isInt() || item.intValue() < min || item.intValue() > max) {
+        problems.error(path(key) + "[" + i + "]", "expected an integer between " + min + " and "
+            + max + ", got " + kind(item));
+      } else {
+        out.add(item.intValue());
+      }
+    }
+    return out;
+  }
+
   /**
    * A map with free-form keys (label names) and string values (after substitution), in file order;
    * empty when absent. A value that is not a scalar is reported at {@code key.name} and left out;

@@ -28,10 +28,12 @@ public record WatchkeeperConfig(
     Oncall oncall,
     List<InhibitRule> inhibitRules,
     Notifications notifications,
-    Security security) {
+    Security security,
+    Checks checks) {
 
   public WatchkeeperConfig {
     security = security == null ? Security.DEFAULT : security;
+    checks = checks == null ? Checks.DEFAULT : checks;
     notifications = notifications == null ? Notifications.NONE : notifications;
     apiTokens = List.copyOf(apiTokens);
     services = List.copyOf(services);
@@ -41,12 +43,12 @@ public record WatchkeeperConfig(
     notifications = notifications == null ? Notifications.DEFAULT : notifications;
   }
 
-  /** Without a {@code security} section (its defaults). */
+  /** Without {@code security} and {@code checks} sections (their defaults). */
   public WatchkeeperConfig(Server server, Storage storage, Ingest ingest, Logging logging,
       List<ApiToken> apiTokens, List<Service> services, SilenceLimits silences, Oncall oncall,
       List<InhibitRule> inhibitRules, Notifications notifications) {
     this(server, storage, ingest, logging, apiTokens, services, silences, oncall, inhibitRules,
-        notifications, Security.DEFAULT);
+        notifications, Security.DEFAULT, Checks.DEFAULT);
   }
 
   /** Without a {@code notifications} section. */
@@ -80,7 +82,7 @@ public record WatchkeeperConfig(
         new Server(server.host(), port, server.publicUrl(), server.shutdownGrace(),
             server.icalSecret()),
         storage, ingest, logging, apiTokens, services, silences, oncall, inhibitRules,
-        notifications, security);
+        notifications, security, checks);
   }
 
   /** Returns a copy with the data directory replaced (CLI {@code --data}). */
@@ -90,7 +92,7 @@ public record WatchkeeperConfig(
         new Storage(storage.url(), storage.username(), storage.password(), dataDir,
             storage.poolSize(), storage.writers()),
         ingest, logging, apiTokens, services, silences, oncall, inhibitRules, notifications,
-        security);
+        security, checks);
   }
 
   /**
@@ -352,6 +354,86 @@ public record WatchkeeperConfig(
     public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(5);
     public static final LoginRateLimit DEFAULT =
         new LoginRateLimit(DEFAULT_PER_ACCOUNT, DEFAULT_PER_ADDRESS, DEFAULT_WINDOW);
+  }
+
+  /**
+   * {@code checks:}: heartbeat checks and probes, the ping endpoints' limits, the keys of slug
+   * ping URLs, the UDP listener, and the networks probes may reach.
+   *
+   * @param pingBodyLimit bytes of a ping body kept (the rest is dropped; {@code Ping-Body-Limit})
+   * @param keepPings recent pings kept per check
+   * @param autoPeriod period of a check registered by a slug ping with {@code ?create=1}
+   * @param probeAllowPrivateNetworks CIDR ranges probes may reach although private
+   */
+  public record Checks(int pingBodyLimit, int keepPings, double pingsPerSecond, int pingBurst,
+      Duration autoPeriod, Duration autoGrace, List<String> probeAllowPrivateNetworks, Udp udp,
+      List<PingKey> pingKeys, List<ConfiguredCheck> list) {
+    public static final int DEFAULT_PING_BODY_LIMIT = 10_000;
+    public static final int MAX_PING_BODY_LIMIT = 1_000_000;
+    public static final int DEFAULT_KEEP_PINGS = 100;
+    public static final double DEFAULT_PINGS_PER_SECOND = 5;
+    public static final int DEFAULT_PING_BURST = 20;
+    public static final Duration DEFAULT_AUTO_PERIOD = Duration.ofDays(1);
+    public static final Duration DEFAULT_AUTO_GRACE = Duration.ofHours(1);
+    public static final Checks DEFAULT = new Checks(DEFAULT_PING_BODY_LIMIT, DEFAULT_KEEP_PINGS,
+        DEFAULT_PINGS_PER_SECOND, DEFAULT_PING_BURST, DEFAULT_AUTO_PERIOD, DEFAULT_AUTO_GRACE,
+        List.of(), Udp.OFF, List.of(), List.of());
+
+    public Checks {
+      probeAllowPrivateNetworks = List.copyOf(probeAllowPrivateNetworks);
+      pingKeys = List.copyOf(pingKeys);
+      list = List.copyOf(list);
+      udp = udp == null ? Udp.OFF : udp;
+    }
+
+    /** The service whose slug URLs a ping key (its SHA-256 hex) opens. */
+    public Optional<PingKey> pingKey(String sha256) {
+      return pingKeys.stream().filter(k -> k.keySha256().equals(sha256)).findFirst();
+    }
+  }
+
+  /** A key of slug ping URLs {@code /ping/<key>/<slug>}: it names the service of the slugs. */
+  public record PingKey(String name, String service, String keySha256) {
+    @Override
+    public String toString() {
+      return "PingKey[name=" + name + ", service=" + service + "]";
+    }
+  }
+
+  /**
+   * A check of the config file: its spec (parent as {@code service/slug}), the id it asks for
+   * (null: random, kept in the database), its own UDP secret (null: the global one), its probe
+   * (null: a heartbeat).
+   */
+  public record ConfiguredCheck(dev.watchkeeper.check.CheckSpec spec, String id,
+      String udpSecret, dev.watchkeeper.check.probe.Probe probe) {
+    @Override
+    public String toString() {
+      return "ConfiguredCheck[" + spec.service() + "/" + spec.slug() + "]";
+    }
+  }
+
+  /**
+   * {@code checks.udp}: the UDP heartbeat listener; port 0 = off.
+   *
+   * @param multicastGroup a group to join (null: unicast only)
+   * @param window how far a datagram's timestamp may be from now (replays outside it are dropped)
+   */
+  public record Udp(String host, int port, String multicastGroup, String networkInterface,
+      String secret, Duration window) {
+    public static final String DEFAULT_HOST = "0.0.0.0";
+    public static final Duration DEFAULT_WINDOW = Duration.ofSeconds(30);
+    public static final Udp OFF = new Udp(DEFAULT_HOST, 0, null, null, null, DEFAULT_WINDOW);
+
+    public boolean enabled() {
+      return port > 0;
+    }
+
+    @Override
+    public String toString() {
+      return "Udp[host=" + host + ", port=" + port + ", group=" + multicastGroup + ", secret="
+          + (secret == null ? "none" : "***") + ", window=" + window + "]";
+    }
   }
 
   /** Silences ({@code silences:}): the longest allowed silence. */

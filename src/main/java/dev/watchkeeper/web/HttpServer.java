@@ -56,9 +56,11 @@ public final class HttpServer implements AutoCloseable {
       Supplier<String> icalSecret,
       dev.watchkeeper.notify.NotificationStore notifications,
       dev.watchkeeper.notify.ActionLinks actionLinks,
-      AccessStores access) {
+      AccessStores access,
+      dev.watchkeeper.check.Checks checks,
+      dev.watchkeeper.check.PingWriter pingWriter) {
 
-    /** Without logins and run-time API tokens (only the config's tokens work). */
+    /** Without logins, run-time API tokens and health checks. */
     public Deps(LiveConfig config, ObjectMapper mapper, GroupCommitter committer,
         EventStore store, Clock clock, MeterRegistry meters, Supplier<String> metricsScrape,
         BooleanSupplier ready, String version, dev.watchkeeper.alert.AlertStore alerts,
@@ -69,7 +71,7 @@ public final class HttpServer implements AutoCloseable {
         Supplier<String> icalSecret, dev.watchkeeper.notify.NotificationStore notifications) {
       this(config, mapper, committer, store, clock, meters, metricsScrape, ready, version,
           alerts, silences, inhibitions, incidents, incidentEngine, labelRoutes, rota,
-          icalSecret, notifications, null, null);
+          icalSecret, notifications, null, null, null, null);
     }
 
     /** Without the notifications outbox (its routes are then not served). */
@@ -83,7 +85,7 @@ public final class HttpServer implements AutoCloseable {
         Supplier<String> icalSecret) {
       this(config, mapper, committer, store, clock, meters, metricsScrape, ready, version,
           alerts, silences, inhibitions, incidents, incidentEngine, labelRoutes, rota,
-          icalSecret, null, null, null);
+          icalSecret, null, null, null, null, null);
     }
   }
 
@@ -163,6 +165,11 @@ public final class HttpServer implements AutoCloseable {
         new ScheduleRoutes(d.config(), auth, d.mapper(), d.rota(), tokens).register(cfg.routes);
         new IcalRoutes(d.config(), d.rota(), tokens).register(cfg.routes);
       }
+      if (d.checks() != null) {
+        new CheckRoutes(d.config(), auth, d.mapper(), d.checks()).register(cfg.routes);
+        new dev.watchkeeper.web.compat.PingRoutes(d.config(), d.checks(), d.pingWriter(),
+            d.clock(), d.meters()).register(cfg.routes);
+      }
       cfg.routes.exception(ApiException.class, (e, ctx) -> writeError(ctx, e));
       cfg.routes.exception(HttpResponseException.class, (e, ctx) -> writeError(ctx,
           new ApiException(e.getStatus(), codeOf(e.getStatus()), e.getMessage())));
@@ -174,6 +181,9 @@ public final class HttpServer implements AutoCloseable {
                 + ctx.attribute(REQUEST_ID)));
       });
       cfg.routes.error(404, ctx -> {
+        if (ctx.path().startsWith("/ping/")) {
+          return; // Healthchecks' plain-text answers (web/compat/PingRoutes)
+        }
         String type = ctx.res().getContentType();
         // Our own 404s are JSON (API) or HTML (pages); anything else is Javalin's default.
         if (ctx.result() == null || ctx.result().isEmpty() || type == null

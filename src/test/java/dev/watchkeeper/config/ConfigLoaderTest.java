@@ -53,6 +53,11 @@ class ConfigLoaderTest {
     assertThat(config.oncall().schedule("db").orElseThrow().layers()).hasSize(2);
     assertThat(config.oncall().recovery()).isEqualTo(WatchkeeperConfig.Recovery.DEFAULT);
     assertThat(config.server().icalSecret()).isNull();
+    assertThat(config.checks().list()).extracting(c -> c.spec().slug())
+        .containsExactly("nightly-backup", "api-health");
+    assertThat(config.checks().list().get(1).probe().failureThreshold()).isEqualTo(3);
+    assertThat(config.checks().pingKeys()).extracting(WatchkeeperConfig.PingKey::service)
+        .containsExactly("checkout");
   }
 
   @Test
@@ -173,7 +178,7 @@ class ConfigLoaderTest {
     assertThat(errors("servics: []\n" + ONE_SERVICE, NO_ENV)).containsExactly(
         "servics: unknown key (known: server, storage, ingest, logging, api_tokens, services,"
             + " silences, inhibit_rules, users, teams, escalation_policies, notifications,"
-            + " schedules, recovery, security)");
+            + " schedules, recovery, security, checks)");
   }
 
   @Test

@@ -117,6 +117,23 @@ class AuthorizationMatrixTest {
     // One-click links: the signed token in the path is the credential; a wrong one is 404.
     MATRIX.put("GET /act/{token}", new Signed());
     MATRIX.put("POST /act/{token}", new Signed());
+    // Health checks: of the team owning the check's service; pings and badges are keyed URLs.
+    MATRIX.put("GET /api/v1/checks", new SomeTeam("viewer"));
+    MATRIX.put("POST /api/v1/checks", new SomeTeam("responder"));
+    MATRIX.put("GET /api/v1/checks/{id}", new Payments("viewer"));
+    MATRIX.put("PATCH /api/v1/checks/{id}", new Payments("responder"));
+    MATRIX.put("POST /api/v1/checks/{id}", new Payments("responder"));
+    MATRIX.put("DELETE /api/v1/checks/{id}", new Payments("responder"));
+    MATRIX.put("POST /api/v1/checks/{id}/pause", new Payments("responder"));
+    MATRIX.put("POST /api/v1/checks/{id}/resume", new Payments("responder"));
+    MATRIX.put("GET /api/v1/checks/{id}/pings", new Payments("viewer"));
+    MATRIX.put("GET /api/v1/checks/{id}/flips", new Payments("viewer"));
+    MATRIX.put("GET /badge/{file}", new Signed());
+    for (String p : List.of("/ping/{a}", "/ping/{a}/{b}", "/ping/{a}/{b}/{c}")) {
+      for (String m : List.of("GET", "POST", "HEAD")) {
+        MATRIX.put(m + " " + p, new Signed());
+      }
+    }
   }
 
   @TempDir Path dir;
@@ -130,6 +147,9 @@ class AuthorizationMatrixTest {
           .isEqualTo(new TreeSet<>(registered));
 
       long incident = f.paymentsIncident("matrix");
+      String check = json(f.send("POST", "/api/v1/checks", ADMIN,
+          "{\"service\":\"payments\",\"slug\":\"nightly\",\"period\":\"1h\","
+              + "\"grace\":\"5m\"}", Map.of())).get("id").asText();
       String requestId = json(f.send("POST", "/api/v1/events", PAYMENTS_KEY,
           "{\"source\":\"a\",\"type\":\"b\",\"severity\":\"info\"}", Map.of()))
           .get("request_id").asText();
@@ -166,7 +186,8 @@ class AuthorizationMatrixTest {
       f.login("dave", "{}");
       Map<String, String> params = Map.of("{id}", "", "{name}", "dave",
           "{silenceID}", "00000000-0000-0000-0000-000000000000", "{oid}", "1",
-          "{file}", "x.ics", "{token}", "not-a-signed-token");
+          "{file}", "x.ics", "{token}", "not-a-signed-token",
+          "{a}", "00000000-0000-0000-0000-000000000000", "{b}", "nosuch", "{c}", "nosuch");
 
       List<String> failures = new ArrayList<>();
       int unauthorised2xx = 0;
@@ -179,6 +200,7 @@ class AuthorizationMatrixTest {
             : path.startsWith("/api/v1/notifications/") ? Long.toString(notification[0])
             : path.startsWith("/api/v1/tokens/") ? victimId
             : path.startsWith("/api/v1/users/") ? "carol"
+            : path.startsWith("/api/v1/checks/") ? check
             : "nosuch";
         String concrete = path.replace("{id}", id);
         for (Map.Entry<String, String> p : params.entrySet()) {
@@ -186,8 +208,11 @@ class AuthorizationMatrixTest {
         }
         String body = method.equals("POST") || method.equals("PUT") ? "{}" : null;
         Rule rule = MATRIX.get(route);
-        // The admin goes last: its calls may change things (ack, delete).
-        for (Caller caller : Caller.values()) {
+        // Denied callers first, then the allowed ones with the admin last: an allowed call may
+        // change things (ack, delete) that the next caller's call would then not find.
+        List<Caller> order = new ArrayList<>(List.of(Caller.values()));
+        order.sort(java.util.Comparator.comparing(c -> expectedDenial(rule, c) == null));
+        for (Caller caller : order) {
           HttpResponse<String> r = f.send(method, concrete, tokens.get(caller), body, Map.of());
           calls++;
           int status = r.statusCode();

@@ -1,0 +1,126 @@
+package dev.watchkeeper.check;
+
+import dev.watchkeeper.obs.LogEvent;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Group commit for pings: concurrent pings wait on a queue; one writer thread stores everything
+ * waiting (up to {@link #MAX_BATCH}) in one transaction and only then completes their futures.
+ * So "OK" is answered only for a ping that is durably stored, at one fsync per batch instead of
+ * one per ping. A failed transaction fails every ping in it (the sender gets a 503 and may retry).
+ *
+ * <p>Threading: {@link #submit} from any thread; one writer thread of its own.
+ */
+public final class PingWriter implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(PingWriter.class);
+  static final int MAX_BATCH = 2000;
+
+  /** Why a ping was not stored. */
+  public static final class Unavailable extends RuntimeException {
+    Unavailable(String message) {
+      super(message);
+    }
+  }
+
+  private record Pending(Ping ping, CompletableFuture<Boolean> future) {}
+
+  private final Checks checks;
+  private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+  private final Thread writer;
+  private final DistributionSummary batchSize;
+  private final Counter stored;
+  private volatile boolean closing;
+
+  public PingWriter(Checks checks, MeterRegistry meters) {
+    this.checks = checks;
+    this.batchSize = DistributionSummary.builder("watchkeeper.checks.ping.batch")
+        .description("Pings stored per database commit").register(meters);
+    this.stored = Counter.builder("watchkeeper.checks.pings.stored")
+        .description("Pings durably stored").register(meters);
+    meters.gauge("watchkeeper.checks.ping.queue", queue, LinkedBlockingQueue::size);
+    this.writer = new Thread(this::run, "wk-ping-writer");
+    writer.start();
+  }
+
+  /** Queues a ping; completes with true once stored, false if its check no longer exists. */
+  public CompletableFuture<Boolean> submit(Ping ping) {
+    CompletableFuture<Boolean> f = new CompletableFuture<>();
+    if (closing) {
+      f.completeExceptionally(new Unavailable("the server is shutting down"));
+      return f;
+    }
+    queue.add(new Pending(ping, f));
+    return f;
+  }
+
+  private void run() {
+    List<Pending> group = new ArrayList<>();
+    while (true) {
+      Pending first;
+      try {
+        first = queue.poll(100, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      if (first == null) {
+        if (closing && queue.isEmpty()) {
+          return;
+        }
+        continue;
+      }
+      group.clear();
+      group.add(first);
+      queue.drainTo(group, MAX_BATCH - 1);
+      commit(group);
+    }
+  }
+
+  private void commit(List<Pending> group) {
+    List<Ping> pings = new ArrayList<>(group.size());
+    for (Pending p : group) {
+      pings.add(p.ping());
+    }
+    List<Boolean> found;
+    try {
+      found = checks.record(pings);
+    } catch (RuntimeException e) {
+      LogEvent.CHECK_PINGS_FAILED.error(log).addKeyValue("pings", group.size()).setCause(e)
+          .log("storing pings failed; they were answered 503");
+      for (Pending p : group) {
+        p.future().completeExceptionally(new Unavailable("the ping could not be stored"));
+      }
+      return;
+    }
+    batchSize.record(group.size());
+    stored.increment(group.size());
+    for (int i = 0; i < group.size(); i++) {
+      group.get(i).future().complete(found.get(i));
+    }
+  }
+
+  /** Stops taking pings, stores everything already queued, and waits for the writer. */
+  @Override
+  public void close() {
+    closing = true;
+    try {
+      writer.join(30_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    List<Pending> rest = new ArrayList<>();
+    queue.drainTo(rest);
+    if (!rest.isEmpty()) {
+      commit(rest);
+    }
+  }
+}

@@ -1,0 +1,211 @@
+package dev.watchkeeper.check;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.watchkeeper.alert.Alert;
+import dev.watchkeeper.alert.AlertHandler;
+import dev.watchkeeper.alert.AlertQuery;
+import dev.watchkeeper.alert.AlertStatus;
+import dev.watchkeeper.config.WatchkeeperConfig.Storage;
+import dev.watchkeeper.event.Severity;
+import dev.watchkeeper.event.StoredEvent;
+import dev.watchkeeper.incident.Grouping;
+import dev.watchkeeper.incident.Incident;
+import dev.watchkeeper.incident.IncidentEngine;
+import dev.watchkeeper.incident.IncidentQuery;
+import dev.watchkeeper.incident.IncidentState;
+import dev.watchkeeper.store.Database;
+import dev.watchkeeper.store.JdbcAlertStore;
+import dev.watchkeeper.store.JdbcCheckStore;
+import dev.watchkeeper.store.JdbcEventStore;
+import dev.watchkeeper.store.JdbcIncidentStore;
+import dev.watchkeeper.testing.SettableClock;
+import dev.watchkeeper.web.Json;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A silent check goes late, then down, and its alert opens an incident through the event log;
+ * pings resume and it resolves. The clock is moved by hand and the due work run, on every
+ * supported database.
+ */
+abstract class CheckAlertsContract {
+  static final Instant T0 = Instant.parse("2026-11-23T03:00:00Z");
+
+  Database db;
+  SettableClock clock = new SettableClock(T0);
+  JdbcCheckStore store;
+  JdbcEventStore events;
+  JdbcAlertStore alerts;
+  JdbcIncidentStore incidents;
+  AlertHandler handler;
+  Checks checks;
+  CheckDeadlines deadlines;
+  FlipSender sender;
+
+  abstract Storage storage();
+
+  @BeforeEach
+  void open() {
+    db = Database.open(storage(), null);
+    db.migrate();
+    store = new JdbcCheckStore(db, Json.create());
+    events = new JdbcEventStore(db, Json.create());
+    alerts = new JdbcAlertStore(db, Json.create());
+    incidents = new JdbcIncidentStore(db, Json.create());
+    IncidentEngine engine = new IncidentEngine(incidents, clock, service -> Grouping.DEFAULT,
+        () -> labels -> List.of());
+    handler = new AlertHandler(alerts, engine, new SimpleMeterRegistry());
+    sender = new FlipSender(store,
+        b -> CompletableFuture.completedFuture(events.append(List.of(b))), clock);
+    checks = new Checks(store, clock, () -> {});
+    deadlines = new CheckDeadlines(checks, clock);
+  }
+
+  @AfterEach
+  void close() {
+    if (db != null) {
+      db.close();
+    }
+  }
+
+  /** Runs what the background threads would: deadlines, flips to events, events to alerts. */
+  void settle() throws Exception {
+    deadlines.runDue();
+    while (sender.sendPending() > 0) {
+      // all of them
+    }
+    long pos = events.processedPosition();
+    List<StoredEvent> batch;
+    while (!(batch = events.after(pos, 1000)).isEmpty()) {
+      handler.handle(batch);
+      pos = batch.get(batch.size() - 1).seq();
+      events.markProcessed(pos);
+    }
+  }
+
+  Check create(String slug, Duration period, Duration grace, String parent) {
+    CheckSpec spec = new CheckSpec("svc", slug, slug, CheckSpec.Kind.HEARTBEAT,
+        new Schedule.Every(period), grace, parent, null, null, null);
+    return ((Checks.Outcome.Done) checks.create(spec, Check.Origin.API)).check();
+  }
+
+  void ping(Check c, PingKind kind) {
+    checks.record(List.of(new Ping(c.id(), clock.instant(), kind, null, "http", "GET",
+        "127.0.0.1", "test", null, null, false, null)));
+  }
+
+  List<Incident> incidents() {
+    return incidents.list(new IncidentQuery(null, null, null, null, null, null, null, 100));
+  }
+
+  Alert alert(Check c) {
+    return alerts.list(new AlertQuery("svc", null, null, null, 1000)).stream()
+        .filter(a -> a.fingerprint().equals("check:" + c.id())).findFirst().orElseThrow();
+  }
+
+  @Test
+  void aSilentCheckIsLateThenDownAndOpensAnIncidentThatResolvesWhenPingsResume()
+      throws Exception {
+    Check c = create("backup", Duration.ofMinutes(10), Duration.ofMinutes(5), null);
+    ping(c, PingKind.SUCCESS);
+
+    clock.advance(Duration.ofMinutes(10));
+    settle();
+    assertThat(store.find(c.id()).orElseThrow().status()).isEqualTo(CheckStatus.LATE);
+    assertThat(incidents()).isEmpty();
+
+    clock.advance(Duration.ofMinutes(5));
+    settle();
+    assertThat(store.find(c.id()).orElseThrow().status()).isEqualTo(CheckStatus.DOWN);
+    assertThat(incidents()).hasSize(1);
+    Incident i = incidents().get(0);
+    assertThat(i.state()).isEqualTo(IncidentState.TRIGGERED);
+    assertThat(i.service()).isEqualTo("svc");
+    assertThat(i.title()).contains("check backup is down: no ping within the period");
+    assertThat(alert(c).status()).isEqualTo(AlertStatus.FIRING);
+
+    clock.advance(Duration.ofMinutes(1));
+    ping(c, PingKind.SUCCESS);
+    settle();
+    assertThat(alert(c).status()).isEqualTo(AlertStatus.RESOLVED);
+    assertThat(incidents().get(0).state()).isEqualTo(IncidentState.RESOLVED);
+    assertThat(store.flips(c.id(), 10)).extracting(f -> f.to().wire())
+        .containsExactly("up", "down", "late", "up");
+  }
+
+  @Test
+  void manyChecksGoingDownTogetherGroupIntoOneIncidentOfTheirService() throws Exception {
+    List<Check> all = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      Check c = create("host-" + i, Duration.ofMinutes(1), Duration.ofMinutes(1), null);
+      ping(c, PingKind.SUCCESS);
+      all.add(c);
+    }
+
+    clock.advance(Duration.ofMinutes(3));
+    settle();
+
+    assertThat(store.countByStatus().get(CheckStatus.DOWN)).isEqualTo(300);
+    assertThat(incidents()).hasSize(1);
+    assertThat(incidents().get(0).alertCount()).isEqualTo(300);
+  }
+
+  @Test
+  void aChildGoingDownWhileItsParentIsDownIsRecordedAsSuppressedAndPagesNobody()
+      throws Exception {
+    Check parent = create("switch", Duration.ofMinutes(1), Duration.ZERO, null);
+    Check child = create("host", Duration.ofMinutes(5), Duration.ZERO, parent.id());
+    ping(parent, PingKind.SUCCESS);
+    ping(child, PingKind.SUCCESS);
+    ping(parent, PingKind.FAIL);
+    settle();
+    assertThat(incidents()).hasSize(1);
+
+    clock.advance(Duration.ofMinutes(5));
+    settle();
+
+    assertThat(store.find(child.id()).orElseThrow().status()).isEqualTo(CheckStatus.DOWN);
+    assertThat(store.flips(child.id(), 1).get(0).suppressedBy()).isEqualTo(parent.id());
+    Alert a = alert(child);
+    assertThat(a.status()).isEqualTo(AlertStatus.FIRING);
+    assertThat(a.severity()).isEqualTo(Severity.INFO);
+    assertThat(a.labels()).containsEntry("suppressed_by", parent.id());
+    assertThat(incidents()).hasSize(1).allSatisfy(i -> assertThat(i.alertCount()).isEqualTo(1));
+  }
+
+  @Test
+  void aRunThatStartsAndNeverFinishesIsDownAfterTheGrace() throws Exception {
+    Check c = create("etl", Duration.ofHours(24), Duration.ofMinutes(30), null);
+    ping(c, PingKind.SUCCESS);
+    ping(c, PingKind.START);
+
+    clock.advance(Duration.ofMinutes(30));
+    settle();
+
+    assertThat(store.find(c.id()).orElseThrow().status()).isEqualTo(CheckStatus.DOWN);
+    assertThat(incidents().get(0).title()).contains("started, no finish within the grace time");
+  }
+
+  @Test
+  void aFlipSentTwiceIsStoredOnce() throws Exception {
+    Check c = create("dup", Duration.ofMinutes(1), Duration.ZERO, null);
+    ping(c, PingKind.FAIL);
+    List<Flip> unsent = store.unsentFlips(10);
+    sender.sendPending();
+    // A crash before markSent: the same flips are sent again.
+    events.append(List.of(new dev.watchkeeper.event.IngestBatch("again", "svc", "checks", null,
+        clock.instant(), List.of(FlipSender.event(unsent.get(unsent.size() - 1))))));
+    settle();
+
+    assertThat(events.find(new dev.watchkeeper.event.EventQuery("svc", null, "check.down", null,
+        null, null, null, 100)).stream().filter(e -> e.event().type().equals("check.down")).count()).isEqualTo(1);
+  }
+}
