@@ -136,7 +136,8 @@ final class ChecksConfigLoader {
     }
     Probe probe = c.has("probe") ? probe(c.map("probe", "http", "tcp", "tls", "dns", "interval",
         "timeout", "retries", "failure_threshold", "success_threshold", "method", "headers",
-        "expected_status", "body_contains", "max_latency", "warn_days"), problems) : null;
+        "expected_status", "body_contains", "max_latency", "warn_days", "json_path",
+        "json_equals"), problems) : null;
     Schedule schedule;
     if (probe != null) {
       if (c.has("period") || c.has("cron")) {
@@ -395,16 +396,30 @@ final class ChecksConfigLoader {
     }
     List<Integer> statuses = p.integers("expected_status", 100, 599);
     String contains = p.string("body_contains", null);
+    String jsonPath = p.string("json_path", null);
+    String jsonEquals = p.string("json_equals", null);
+    if (jsonPath != null) {
+      try {
+        com.fasterxml.jackson.core.JsonPointer.compile(jsonPath);
+      } catch (IllegalArgumentException e) {
+        problems.error(p.path("json_path"), "not a JSON Pointer (RFC 6901) like /status or"
+            + " /checks/0/ok: " + e.getMessage());
+      }
+    }
+    if (jsonEquals != null && jsonPath == null) {
+      problems.error(p.path("json_equals"), "needs json_path");
+    }
     Duration maxLatency = p.has("max_latency") ? p.duration("max_latency", null) : null;
     int warnDays = p.integer("warn_days", Probe.DEFAULT_WARN_DAYS, 0, 3650);
     if (type != Probe.Type.HTTP) {
-      for (String k : List.of("method", "headers", "expected_status", "body_contains")) {
+      for (String k : List.of("method", "headers", "expected_status", "body_contains",
+          "json_path", "json_equals")) {
         if (p.has(k)) {
           problems.error(p.path(k), "only for http probes");
         }
       }
     }
     return new Probe(type, target, interval, timeout, retries, fail, ok, method, headers,
-        statuses, contains, maxLatency, warnDays);
+        statuses, contains, maxLatency, warnDays, jsonPath, jsonEquals);
   }
 }

@@ -16,10 +16,14 @@ import java.util.Map;
  * @param bodyContains text the HTTP body must contain, or null
  * @param maxLatency slower answers fail, or null
  * @param warnDays TLS: a certificate expiring within this many days fails
+ * @param jsonPath HTTP: a JSON Pointer (RFC 6901, e.g. {@code /checks/db/status}) into the JSON
+ *     body that must exist and be neither null nor false, or null
+ * @param jsonEquals HTTP: the text the value at {@code jsonPath} must equal, or null
  */
 public record Probe(Type type, String target, Duration interval, Duration timeout, int retries,
     int failureThreshold, int successThreshold, String method, Map<String, String> headers,
-    List<Integer> expectedStatus, String bodyContains, Duration maxLatency, int warnDays) {
+    List<Integer> expectedStatus, String bodyContains, Duration maxLatency, int warnDays,
+    String jsonPath, String jsonEquals) {
   public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(60);
   public static final Duration MIN_INTERVAL = Duration.ofSeconds(1);
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
@@ -43,5 +47,13 @@ public record Probe(Type type, String target, Duration interval, Duration timeou
   public Probe {
     headers = headers == null ? Map.of() : Map.copyOf(headers);
     expectedStatus = expectedStatus == null ? List.of() : List.copyOf(expectedStatus);
+  }
+
+  /** Without a JSON condition. */
+  public Probe(Type type, String target, Duration interval, Duration timeout, int retries,
+      int failureThreshold, int successThreshold, String method, Map<String, String> headers,
+      List<Integer> expectedStatus, String bodyContains, Duration maxLatency, int warnDays) {
+    this(type, target, interval, timeout, retries, failureThreshold, successThreshold, method,
+        headers, expectedStatus, bodyContains, maxLatency, warnDays, null, null);
   }
 }

@@ -147,12 +147,46 @@ public final class Prober {
           return fail("HTTP " + r.status() + ", body does not contain \"" + p.bodyContains()
               + "\"", t0);
         }
+        if (p.jsonPath() != null) {
+          String why = jsonCondition(p, r.body());
+          if (why != null) {
+            return fail("HTTP " + r.status() + ", " + why, t0);
+          }
+        }
         if (expiry != null) {
           return fail("HTTP " + r.status() + "; " + expiry, t0);
         }
         return ok("HTTP " + r.status(), t0);
       }
     }
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
+  /** Why the body fails the probe's JSON condition, or null when it meets it. */
+  static String jsonCondition(Probe p, String body) {
+    com.fasterxml.jackson.databind.JsonNode root;
+    try {
+      root = JSON.readTree(body);
+    } catch (java.io.IOException e) {
+      return "body is not JSON";
+    }
+    com.fasterxml.jackson.databind.JsonNode v = root == null ? null : root.at(p.jsonPath());
+    if (v == null || v.isMissingNode()) {
+      return "no " + p.jsonPath() + " in the JSON body";
+    }
+    String text = v.isValueNode() ? v.asText() : v.toString();
+    if (p.jsonEquals() != null) {
+      return p.jsonEquals().equals(text) ? null : p.jsonPath() + " is \"" + cut(text)
+          + "\", expected \"" + p.jsonEquals() + "\"";
+    }
+    return v.isNull() || (v.isBoolean() && !v.booleanValue())
+        ? p.jsonPath() + " is " + text : null;
+  }
+
+  private static String cut(String s) {
+    return s.length() <= 80 ? s : s.substring(0, 79) + "…";
   }
 
   private Result tcp(Probe p, long t0, boolean withTls) throws IOException {

@@ -103,6 +103,26 @@ class ProberTest {
   }
 
   @Test
+  void aJsonConditionReadsAPointerIntoTheBody() {
+    body = "{\"status\":\"ok\",\"checks\":{\"db\":{\"up\":true},\"cache\":{\"up\":false}}}";
+    java.util.function.BiFunction<String, String, Probe> json = (path, equals) -> new Probe(
+        Probe.Type.HTTP, url("/health"), Duration.ofSeconds(30), Duration.ofSeconds(2), 0, 1, 1,
+        "GET", Map.of(), List.of(), null, null, 14, path, equals);
+    assertThat(LOOPBACK_ALLOWED.run(json.apply("/status", "ok")).ok()).isTrue();
+    assertThat(LOOPBACK_ALLOWED.run(json.apply("/checks/db/up", null)).ok()).isTrue();
+    Prober.Result cache = LOOPBACK_ALLOWED.run(json.apply("/checks/cache/up", null));
+    assertThat(cache.ok()).isFalse();
+    assertThat(cache.message()).contains("/checks/cache/up is false");
+    Prober.Result degraded = LOOPBACK_ALLOWED.run(json.apply("/status", "degraded"));
+    assertThat(degraded.message()).contains("/status is \"ok\", expected \"degraded\"");
+    assertThat(LOOPBACK_ALLOWED.run(json.apply("/missing", null)).message())
+        .contains("no /missing in the JSON body");
+    body = "<html>oops</html>";
+    assertThat(LOOPBACK_ALLOWED.run(json.apply("/status", "ok")).message())
+        .contains("body is not JSON");
+  }
+
+  @Test
   void redirectsAreFollowedUpToThree() {
     assertThat(LOOPBACK_ALLOWED.run(http(url("/hop?2"))).ok()).isTrue();
     Prober.Result tooMany = LOOPBACK_ALLOWED.run(http(url("/hop?3")));
