@@ -52,7 +52,12 @@ final class NotifyBench {
   static Study run(IngestBench bench, int probes, double loadSeconds) throws Exception {
     NotifyBench n = new NotifyBench();
     HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
-    receiver.setExecutor(Executors.newFixedThreadPool(4));
+    var pool = Executors.newFixedThreadPool(4, r -> {
+      Thread t = new Thread(r, "notify-receiver");
+      t.setDaemon(true);
+      return t;
+    });
+    receiver.setExecutor(pool);
     receiver.createContext("/", ex -> {
       long at = System.nanoTime();
       String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
@@ -76,6 +81,7 @@ final class NotifyBench {
       return new Study(wk[0], wk[1], am[0], am[1], probes);
     } finally {
       receiver.stop(0);
+      pool.shutdownNow();
     }
   }
 
