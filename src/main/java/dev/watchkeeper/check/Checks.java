@@ -230,7 +230,7 @@ public final class Checks {
     tx.insertPings(stored);
     int keep = keepPings.getAsInt();
     for (Check c : changed.values()) {
-      tx.update(c);
+      tx.updateState(c); // a ping never changes the spec
       if (c.pings() > keep && c.pings() % PRUNE_EVERY < counts.get(c.id())) {
         tx.prune(c.id(), keep);
       }

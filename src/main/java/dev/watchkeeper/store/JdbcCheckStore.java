@@ -443,6 +443,15 @@ public final class JdbcCheckStore implements CheckStore {
     }
 
     @Override
+    public void updateState(Check ch) {
+      exec("UPDATE checks SET status = ?, last_ping_at = ?, started_at = ?, due_at = ?,"
+              + " last_duration_ms = ?, pings = ?, updated_at = ? WHERE id = ?",
+          ch.status().wire(), millis(ch.lastPingAt()), millis(ch.startedAt()),
+          millis(ch.dueAt()), ch.lastDurationMs(), ch.pings(), ch.updatedAt().toEpochMilli(),
+          ch.id());
+    }
+
+    @Override
     public void delete(String id) {
       exec("DELETE FROM check_pings WHERE check_id = ?", id);
       exec("UPDATE checks SET parent = NULL WHERE parent = ?", id);
