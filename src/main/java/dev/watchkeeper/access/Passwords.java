@@ -24,14 +24,25 @@ public final class Passwords {
       BCrypt.with(VERSION, LongPasswordStrategies.hashSha512(VERSION));
   private final BCrypt.Verifyer verifyer =
       BCrypt.verifyer(VERSION, LongPasswordStrategies.hashSha512(VERSION));
-  /** Checked against when the account does not exist, so both cases take the same time. */
-  private final String decoy;
+  /**
+   * Checked against when the account does not exist, so both cases take the same time. Made on
+   * first use, not at start: a bcrypt hash costs a quarter of a second of CPU.
+   */
+  private volatile String decoy;
 
   /** @param minLength the shortest new password accepted (read at each check: reloadable) */
   public Passwords(int cost, java.util.function.IntSupplier minLength) {
     this.cost = cost;
     this.minLength = minLength;
-    this.decoy = hash("decoy password, never valid".toCharArray());
+  }
+
+  private String decoy() {
+    String d = decoy;
+    if (d == null) {
+      d = hash("decoy password, never valid".toCharArray());
+      decoy = d; // two racing first logins both compute one; either is fine
+    }
+    return d;
   }
 
   /** What is wrong with {@code password} as a new password, or empty if it is acceptable. */
@@ -59,7 +70,7 @@ public final class Passwords {
 
   /** True if {@code password} matches {@code hash}; a null hash (no account) is never matched. */
   public boolean verify(char[] password, String hash) {
-    byte[] stored = (hash == null ? decoy : hash).getBytes(StandardCharsets.US_ASCII);
+    byte[] stored = (hash == null ? decoy() : hash).getBytes(StandardCharsets.US_ASCII);
     boolean ok = verifyer.verify(utf8(password), stored).verified;
     return ok && hash != null;
   }
