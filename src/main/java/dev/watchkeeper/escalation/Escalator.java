@@ -8,7 +8,6 @@ import dev.watchkeeper.incident.IncidentTimer;
 import dev.watchkeeper.incident.IncidentTx;
 import dev.watchkeeper.incident.Paging;
 import dev.watchkeeper.notify.Outbox;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -120,7 +119,7 @@ public final class Escalator implements Paging {
     EscalationState s = state.get();
     if (reason == null) { // the level's timer came due
       int last = Math.min(s.level(), policy.levels().size());
-      reason = "not acknowledged within " + human(policy.levels().get(last - 1).delay());
+      reason = "not acknowledged within " + Outbox.human(policy.levels().get(last - 1).delay());
     }
     if (s.level() < policy.levels().size()) {
       fire(tx, incident.id(), policy, s.level() + 1, s.round(), now, reason);
@@ -174,7 +173,7 @@ public final class Escalator implements Paging {
     String what = level == 1 && round == 0 ? "paged level 1" : "escalated to level " + level;
     tx.addTimeline(incidentId, now, "system", "incident.escalated", what + " of policy "
         + policy.id() + " (targets: " + targets + "; " + who + "): " + reason
-        + "; next level unless acknowledged within " + human(l.delay()));
+        + "; next level unless acknowledged within " + Outbox.human(l.delay()));
     for (String relief : reliefs) {
       tx.addTimeline(incidentId, now, "system", "oncall.relieved", relief);
     }
@@ -182,14 +181,5 @@ public final class Escalator implements Paging {
 
   private static String ordinal(int n) {
     return n + (n == 2 ? "nd" : n == 3 ? "rd" : "th");
-  }
-
-  static String human(Duration d) {
-    long s = d.getSeconds();
-    if (s < 60 || s % 60 != 0) {
-      return s + " s";
-    }
-    long m = s / 60;
-    return m < 60 || m % 60 != 0 ? m + " min" : (m / 60) + " h";
   }
 }

@@ -117,7 +117,11 @@ public final class Outbox {
     return u.timeZone() == null ? ZoneId.of("UTC") : u.timeZone();
   }
 
-  static String human(Duration d) {
+  /**
+   * A delay or window as the timeline words it: {@code 45 s}, {@code 15 min}, {@code 2 h}
+   * (also used by the escalation lines, so both read alike).
+   */
+  public static String human(Duration d) {
     long s = d.getSeconds();
     if (s < 60 || s % 60 != 0) {
       return s + " s";
