@@ -98,7 +98,14 @@ class NotificationCrashIT {
     String url = server.baseUrl();
     await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
         .until(() -> received.size() >= INCIDENTS);
-    Thread.sleep(1000); // anything still arriving would be a duplicate: count it too
+    // Anything still arriving would be a duplicate: wait for a quiet second and count it too.
+    int[] last = {requests.get()};
+    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(30)).until(() -> {
+      int now = requests.get();
+      boolean quiet = now == last[0];
+      last[0] = now;
+      return quiet;
+    });
     int duplicates = requests.get() - received.size();
     System.out.printf("NotificationCrashIT[%s]: %d messages before the kill, %d distinct"
             + " idempotency keys delivered, %d duplicates (same key twice)%n", db,
