@@ -158,6 +158,11 @@ public final class Auth {
     return p.grants().allowsGlobally(Role.VIEWER);
   }
 
+  /** Whether the config in force has a team with this id. */
+  public boolean teamExists(String team) {
+    return current.get().ownership().teamExists(team);
+  }
+
   Ownership ownership() {
     return current.get().ownership();
   }
