@@ -121,6 +121,32 @@ public final class Auth {
     }
   }
 
+  /** 403 unless {@code p} has {@code role} on a team {@code schedule} belongs to. */
+  public void requireSchedule(Context ctx, Principal p, Role role, String schedule) {
+    Set<String> owners = current.get().ownership().teamsOfSchedule(schedule);
+    if (!p.grants().allows(role, owners)) {
+      throw forbidden(ctx, p, "this needs " + name(role) + " on "
+          + (owners.isEmpty() ? "every team (schedule \"" + schedule + "\" is paged by no"
+              + " team's service)" : "a team whose services page schedule \"" + schedule
+              + "\" (" + String.join(", ", owners) + ")"));
+    }
+  }
+
+  /** Whether {@code p} has {@code role} on a team {@code schedule} belongs to. */
+  public boolean canOnSchedule(Principal p, Role role, String schedule) {
+    return p.grants().allows(role, current.get().ownership().teamsOfSchedule(schedule));
+  }
+
+  /** 403 unless {@code p} has {@code role} on a team config user {@code user} is a member of. */
+  public void requireTeamOfUser(Context ctx, Principal p, Role role, String user) {
+    Set<String> teams = current.get().ownership().teamsOfUser(user);
+    if (!p.grants().allows(role, teams)) {
+      throw forbidden(ctx, p, "this needs " + name(role) + " on "
+          + (teams.isEmpty() ? "every team (user \"" + user + "\" is in no team)"
+              : "a team of user \"" + user + "\" (" + String.join(", ", teams) + ")"));
+    }
+  }
+
   /** 403 unless {@code p} has {@code role} on {@code team} (null: on every team). */
   public void requireTeam(Context ctx, Principal p, Role role, String team) {
     boolean ok = team == null ? p.grants().allowsGlobally(role)

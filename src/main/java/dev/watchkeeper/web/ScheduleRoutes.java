@@ -109,7 +109,7 @@ final class ScheduleRoutes {
     Map<String, Object> body = summary(s.schedule());
     body.put("on_call", status(s));
     // The feed URL is a credential of its own: only for those who may change the schedule.
-    body.put("ical_url", token.grants().allowsSomeTeam(Role.RESPONDER)
+    body.put("ical_url", auth.canOnSchedule(token, Role.RESPONDER, id)
         ? feedUrl("schedules", "schedule", id) : null);
     ctx.json(body);
   }
@@ -153,8 +153,13 @@ final class ScheduleRoutes {
   }
 
   private void addOverride(Context ctx) {
-    String actor = auth.require(ctx, Role.RESPONDER).actor();
+    var principal = auth.require(ctx, Role.RESPONDER);
+    String actor = principal.actor();
     String id = ctx.pathParam("id");
+    if (rota.setup().schedule(id).isEmpty()) {
+      throw noSchedule(id);
+    }
+    auth.requireSchedule(ctx, principal, Role.RESPONDER, id);
     JsonNode body = body(ctx);
     for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
       String f = it.next();
@@ -198,8 +203,13 @@ final class ScheduleRoutes {
   }
 
   private void removeOverride(Context ctx) {
-    String actor = auth.require(ctx, Role.RESPONDER).actor();
+    var principal = auth.require(ctx, Role.RESPONDER);
+    String actor = principal.actor();
     String id = ctx.pathParam("id");
+    if (rota.setup().schedule(id).isEmpty()) {
+      throw noSchedule(id);
+    }
+    auth.requireSchedule(ctx, principal, Role.RESPONDER, id);
     String raw = ctx.pathParam("oid");
     long oid;
     try {
@@ -222,11 +232,13 @@ final class ScheduleRoutes {
   }
 
   private void userFeed(Context ctx) {
-    auth.require(ctx, Role.RESPONDER);
+    var principal = auth.require(ctx, Role.RESPONDER);
     String id = ctx.pathParam("id");
     if (config.get().oncall().user(id).isEmpty()) {
       throw ApiException.notFound("no user with id " + id);
     }
+    // A person's feed URL is a credential: for responders of the person's teams.
+    auth.requireTeamOfUser(ctx, principal, Role.RESPONDER, id);
     ctx.json(Map.of("user", id, "ical_url", feedUrl("users", "user", id)));
   }
 

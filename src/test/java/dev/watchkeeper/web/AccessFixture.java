@@ -45,6 +45,13 @@ final class AccessFixture implements AutoCloseable {
         escalation_policies:
           - id: payments
             levels: [{targets: [{user: carol}]}]
+          - id: ledger
+            levels: [{targets: [{schedule: pay-primary}]}]
+        schedules:
+          - id: pay-primary
+            time_zone: UTC
+            layers:
+              - {role: primary, rotation: {weekly: 1}, members: [carol], start: "2026-01-05T09:00"}
         services:
           - id: payments
             team: payments-team
@@ -53,9 +60,14 @@ final class AccessFixture implements AutoCloseable {
           - id: batch
             team: batch-team
             integration_keys: [{name: cron, key_sha256: %s}]
+          - id: ledger
+            team: payments-team
+            escalation_policy: ledger
+            integration_keys: [{name: books, key_sha256: %s}]
         """.formatted(data, security.indent(2).stripTrailing(),
         Credentials.sha256(TestServer.ADMIN), Credentials.sha256(TestServer.VIEWER),
-        Credentials.sha256(TestServer.PAYMENTS_KEY), Credentials.sha256(TestServer.SLOW_KEY));
+        Credentials.sha256(TestServer.PAYMENTS_KEY), Credentials.sha256(TestServer.SLOW_KEY),
+        Credentials.sha256("ledger-key-1234567"));
   }
 
   final TestServer server;

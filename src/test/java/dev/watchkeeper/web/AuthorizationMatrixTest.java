@@ -109,9 +109,9 @@ class AuthorizationMatrixTest {
     MATRIX.put("GET /api/v1/schedules/{id}", new SomeTeam("viewer"));
     MATRIX.put("GET /api/v1/schedules/{id}/shifts", new SomeTeam("viewer"));
     MATRIX.put("GET /api/v1/schedules/{id}/overrides", new SomeTeam("viewer"));
-    MATRIX.put("POST /api/v1/schedules/{id}/overrides", new SomeTeam("responder"));
-    MATRIX.put("DELETE /api/v1/schedules/{id}/overrides/{oid}", new SomeTeam("responder"));
-    MATRIX.put("GET /api/v1/users/{id}/ical", new SomeTeam("responder"));
+    MATRIX.put("POST /api/v1/schedules/{id}/overrides", new Payments("responder"));
+    MATRIX.put("DELETE /api/v1/schedules/{id}/overrides/{oid}", new Payments("responder"));
+    MATRIX.put("GET /api/v1/users/{id}/ical", new Payments("responder"));
     MATRIX.put("GET /ical/schedules/{file}", new Signed());
     MATRIX.put("GET /ical/users/{file}", new Signed());
     // One-click links: the signed token in the path is the credential; a wrong one is 404.
@@ -201,6 +201,7 @@ class AuthorizationMatrixTest {
             : path.startsWith("/api/v1/tokens/") ? victimId
             : path.startsWith("/api/v1/users/") ? "carol"
             : path.startsWith("/api/v1/checks/") ? check
+            : path.startsWith("/api/v1/schedules/") ? "pay-primary"
             : "nosuch";
         String concrete = path.replace("{id}", id);
         for (Map.Entry<String, String> p : params.entrySet()) {
