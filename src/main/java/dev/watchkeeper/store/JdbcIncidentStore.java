@@ -262,6 +262,41 @@ public final class JdbcIncidentStore implements IncidentStore {
   }
 
   @Override
+  public long lastTimelineId() {
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps = c.prepareStatement(
+            "SELECT COALESCE(MAX(id), 0) FROM incident_timeline");
+        ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? rs.getLong(1) : 0;
+    } catch (SQLException e) {
+      throw new StoreException("reading the newest timeline entry failed", e);
+    }
+  }
+
+  @Override
+  public Changes changesSince(long afterTimelineId, int limit) {
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT t.id, t.incident_id, i.service"
+            + " FROM incident_timeline t JOIN incidents i ON i.id = t.incident_id"
+            + " WHERE t.id > ? ORDER BY t.id LIMIT ?")) {
+      ps.setLong(1, afterTimelineId);
+      ps.setInt(2, limit);
+      long last = afterTimelineId;
+      Map<Long, String> out = new java.util.LinkedHashMap<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          last = rs.getLong(1);
+          out.put(rs.getLong(2), rs.getString(3));
+        }
+      }
+      return new Changes(last, out);
+    } catch (SQLException e) {
+      throw new StoreException("reading timeline entries after " + afterTimelineId + " failed",
+          e);
+    }
+  }
+
+  @Override
   public List<TimelineEntry> timeline(long incidentId) {
     try (Connection c = ds.getConnection();
         PreparedStatement ps = c.prepareStatement("SELECT id, incident_id, at, actor, kind,"
