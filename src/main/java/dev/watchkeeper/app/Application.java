@@ -130,8 +130,13 @@ public final class Application implements AutoCloseable {
       AlertStore alerts = new JdbcAlertStore(db, mapper);
       JdbcIncidentStore incidents = new JdbcIncidentStore(db, mapper);
       JdbcAuditLog audit = new JdbcAuditLog(db);
+      // A team's silence mutes only the services its team owns (by the config in force).
+      var ownership = new java.util.concurrent.atomic.AtomicReference<>(
+          new dev.watchkeeper.access.Ownership(config.get()));
+      config.onChange(next -> ownership.set(new dev.watchkeeper.access.Ownership(next)));
       Silences silences = new Silences(new JdbcSilenceStore(db, mapper), audit,
-          clock, () -> config.get().silences().maxDuration());
+          clock, () -> config.get().silences().maxDuration(),
+          service -> ownership.get().teamsOf(service));
       Rota rota = new Rota(rotaSetup(config), new JdbcOverrideStore(db), new JdbcPageLog(db),
           audit, clock);
       JdbcServerSecrets secrets = new JdbcServerSecrets(db, clock);

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -34,7 +35,7 @@ public final class IncidentEngine {
   private final IncidentStore store;
   private final Clock clock;
   private final Function<String, Grouping> grouping;
-  private final Supplier<Function<Map<String, String>, List<String>>> silences;
+  private final Supplier<? extends BiFunction<String, Map<String, String>, List<String>>> silences;
   private final Supplier<Function<Map<String, String>, List<String>>> inhibitions;
   private final Function<String, Lifecycle> lifecycle;
   private final Paging paging;
@@ -49,14 +50,16 @@ public final class IncidentEngine {
   public IncidentEngine(IncidentStore store, Clock clock, Function<String, Grouping> grouping,
       Supplier<Function<Map<String, String>, List<String>>> silences,
       Supplier<Function<Map<String, String>, List<String>>> inhibitions) {
-    this(store, clock, grouping, silences, inhibitions, service -> Lifecycle.DEFAULT,
-        Paging.NONE);
+    this(store, clock, grouping, () -> {
+      Function<Map<String, String>, List<String>> byLabels = silences.get();
+      return (service, labels) -> byLabels.apply(labels);
+    }, inhibitions, service -> Lifecycle.DEFAULT, Paging.NONE);
   }
 
   /**
    * @param grouping the grouping of each service
-   * @param silences reads the active silences once and returns, for an alert's labels, the ids
-   *     of those that mute it
+   * @param silences reads the active silences once and returns, for an alert's service and
+   *     labels, the ids of those that mute it
    * @param inhibitions returns, for an alert's labels, the fingerprints of the firing alerts that
    *     inhibit it (by the inhibition rules in force); called once per batch and expected to read
    *     the firing alerts only when some alert asked about is a possible target
@@ -64,7 +67,7 @@ public final class IncidentEngine {
    * @param paging pages people when an incident triggers and escalates it (the escalation engine)
    */
   public IncidentEngine(IncidentStore store, Clock clock, Function<String, Grouping> grouping,
-      Supplier<Function<Map<String, String>, List<String>>> silences,
+      Supplier<? extends BiFunction<String, Map<String, String>, List<String>>> silences,
       Supplier<Function<Map<String, String>, List<String>>> inhibitions,
       Function<String, Lifecycle> lifecycle, Paging paging) {
     this.store = store;
@@ -99,7 +102,7 @@ public final class IncidentEngine {
           .forEach(a -> rows.put(new AlertRef(a.service(), a.fingerprint()), a)));
       IncidentTx cached = new CachingTx(tx);
       // Silences and inhibitions are read once per batch, and only when an alert needs them.
-      Function<Map<String, String>, List<String>> silencedBy = once(silences);
+      BiFunction<String, Map<String, String>, List<String>> silencedBy = onceBy(silences);
       Function<Map<String, String>, List<String>> inhibitedBy = once(inhibitions);
       List<AlertRow> resolved = new ArrayList<>();
       for (AlertRef ref : touched) {
@@ -131,14 +134,30 @@ public final class IncidentEngine {
     };
   }
 
+  /** As {@link #once}, for a function of the service and the labels. */
+  private static BiFunction<String, Map<String, String>, List<String>> onceBy(
+      Supplier<? extends BiFunction<String, Map<String, String>, List<String>>> source) {
+    return new BiFunction<>() {
+      private BiFunction<String, Map<String, String>, List<String>> got;
+
+      @Override
+      public List<String> apply(String service, Map<String, String> labels) {
+        if (got == null) {
+          got = source.get();
+        }
+        return got.apply(service, labels);
+      }
+    };
+  }
+
   private void reconcile(IncidentTx tx, AlertRow a, Instant now,
-      Function<Map<String, String>, List<String>> silencedBy,
+      BiFunction<String, Map<String, String>, List<String>> silencedBy,
       Function<Map<String, String>, List<String>> inhibitedBy) {
     String status = a.firing() ? "firing" : "resolved";
     boolean pages = a.firing() && a.severity() != Severity.INFO;
     Optional<Incident> current = a.incidentId() == null ? Optional.empty()
         : tx.incident(a.incidentId()).filter(i -> i.state() != IncidentState.RESOLVED);
-    if (pages && current.isEmpty() && !silencedBy.apply(a.labels()).isEmpty()) {
+    if (pages && current.isEmpty() && !silencedBy.apply(a.service(), a.labels()).isEmpty()) {
       // Silenced: recorded (the alert is stored and listed) but it does not page. A later event
       // for the alert after the silence ends opens the incident.
       tx.markNoted(a.id(), "silenced");

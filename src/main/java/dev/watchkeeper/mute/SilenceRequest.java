@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * What a client asks for when it creates or updates a silence. {@code id} is null for a new
- * silence; {@code startsAt} null means now.
+ * silence; {@code startsAt} null means now; {@code team} null means every team (the routes decide
+ * it from the caller's roles before this is saved).
  */
 public record SilenceRequest(
     String id,
@@ -16,10 +17,23 @@ public record SilenceRequest(
     Instant endsAt,
     String createdBy,
     String comment,
-    boolean expireWhenResolved) {
+    boolean expireWhenResolved,
+    String team) {
 
   public SilenceRequest {
     matchers = matchers == null ? List.of() : List.copyOf(matchers);
+  }
+
+  /** A silence of every team. */
+  public SilenceRequest(String id, List<Matcher> matchers, Instant startsAt, Instant endsAt,
+      String createdBy, String comment, boolean expireWhenResolved) {
+    this(id, matchers, startsAt, endsAt, createdBy, comment, expireWhenResolved, null);
+  }
+
+  /** The same request for {@code team}. */
+  public SilenceRequest forTeam(String team) {
+    return new SilenceRequest(id, matchers, startsAt, endsAt, createdBy, comment,
+        expireWhenResolved, team);
   }
 
   /**

@@ -11,6 +11,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -49,13 +51,29 @@ public final class Silences {
   private final AuditLog audit;
   private final Clock clock;
   private final Supplier<Duration> maxDuration;
+  private final Function<String, Set<String>> teamsOf;
 
+  /** Without teams: every service is owned by no team, so only silences of every team mute. */
   public Silences(SilenceStore store, AuditLog audit, Clock clock,
       Supplier<Duration> maxDuration) {
+    this(store, audit, clock, maxDuration, service -> Set.of());
+  }
+
+  /**
+   * @param teamsOf the teams owning a service (from the config in force), which decide whether a
+   *     team's silence may mute an alert of that service
+   */
+  public Silences(SilenceStore store, AuditLog audit, Clock clock,
+      Supplier<Duration> maxDuration, Function<String, Set<String>> teamsOf) {
     this.store = store;
     this.audit = audit;
     this.clock = clock;
     this.maxDuration = maxDuration;
+    this.teamsOf = teamsOf;
+  }
+
+  private boolean mutes(Silence s, String service, Map<String, String> labels) {
+    return s.matches(labels) && s.coversServiceOf(teamsOf.apply(service));
   }
 
   /** Creates a silence, or updates the one named by {@code request.id()}. */
@@ -74,7 +92,8 @@ public final class Silences {
       }
       prev = found.get();
       Silence next = new Silence(prev.id(), request.matchers(), startsAt, request.endsAt(),
-          request.createdBy(), request.comment(), now, request.expireWhenResolved());
+          request.createdBy(), request.comment(), now, request.expireWhenResolved(),
+          request.team());
       if (canUpdate(prev, next, now)) {
         if (!store.replace(next, prev.updatedAt())) {
           throw new ConcurrentChangeException(prev.id());
@@ -93,7 +112,7 @@ public final class Silences {
     }
     Silence created = new Silence(Ids.newId(clock), request.matchers(),
         startsAt.isBefore(now) ? now : startsAt, request.endsAt(), request.createdBy(),
-        request.comment(), now, request.expireWhenResolved());
+        request.comment(), now, request.expireWhenResolved(), request.team());
     store.insert(created);
     audit.record(new AuditLog.Entry(now, actor, "silence.create", TARGET, created.id(),
         details(created, replaced)));
@@ -150,7 +169,7 @@ public final class Silences {
     for (Silence s : store.activeAt(now)) {
       if (s.expireWhenResolved() && s.state(now) == SilenceState.ACTIVE) {
         for (AlertLabels a : resolved) {
-          if (s.matches(a.labels())) {
+          if (mutes(s, a.service(), a.labels())) {
             candidates.add(s);
             cause.add(a);
             break;
@@ -172,7 +191,7 @@ public final class Silences {
     List<Silence> expired = new ArrayList<>();
     for (int i = 0; i < candidates.size(); i++) {
       Silence s = candidates.get(i);
-      if (stillFiring.stream().anyMatch(a -> s.matches(a.labels()))) {
+      if (stillFiring.stream().anyMatch(a -> mutes(s, a.service(), a.labels()))) {
         continue;
       }
       AlertLabels a = cause.get(i);
@@ -215,16 +234,20 @@ public final class Silences {
     return out;
   }
 
-  /** Ids of the active silences that mute an alert with these labels, sorted. */
+  /**
+   * Ids of the active silences that mute an alert with these labels of a service no team owns
+   * (so silences of every team only), sorted.
+   */
   public List<String> isSilenced(Map<String, String> labels) {
-    return snapshot().apply(labels);
+    return snapshot().apply(null, labels);
   }
 
   /**
-   * The silences active now, read once, as a function from an alert's labels to the ids of the
-   * silences that mute it (sorted): for checking many alerts with one read.
+   * The silences active now, read once, as a function from an alert's service and labels to the
+   * ids of the silences that mute it (sorted): for checking many alerts with one read. A team's
+   * silence mutes only alerts of services that team owns.
    */
-  public Function<Map<String, String>, List<String>> snapshot() {
+  public BiFunction<String, Map<String, String>, List<String>> snapshot() {
     Instant now = now();
     List<Silence> active = new ArrayList<>();
     for (Silence s : store.activeAt(now)) {
@@ -232,10 +255,17 @@ public final class Silences {
         active.add(s);
       }
     }
-    return labels -> {
+    return (service, labels) -> {
       List<String> ids = new ArrayList<>();
+      Set<String> owners = null;
       for (Silence s : active) {
         if (s.matches(labels)) {
+          if (s.team() != null) {
+            owners = owners == null ? teamsOf.apply(service) : owners;
+            if (!owners.contains(s.team())) {
+              continue;
+            }
+          }
           ids.add(s.id());
         }
       }
@@ -298,6 +328,9 @@ public final class Silences {
         .append(",\"comment\":").append(quote(s.comment()));
     if (s.expireWhenResolved()) {
       b.append(",\"expireWhenResolved\":true");
+    }
+    if (s.team() != null) {
+      b.append(",\"team\":").append(quote(s.team()));
     }
     if (replaces != null) {
       b.append(",\"replaces\":").append(quote(replaces));

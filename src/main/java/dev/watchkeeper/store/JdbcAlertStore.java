@@ -157,6 +157,9 @@ public final class JdbcAlertStore implements AlertStore {
       sql.append(" AND a.service = ?");
       args.add(q.service());
     }
+    if (!Sql.in(sql, args, "a.service", q.visibleServices())) {
+      return List.of();
+    }
     if (q.status() != null) {
       sql.append(" AND a.status = ?");
       args.add(q.status().wire());

@@ -169,6 +169,9 @@ public final class JdbcEventStore implements EventStore {
       sql.append(" AND service = ?");
       args.add(q.service());
     }
+    if (!Sql.in(sql, args, "service", q.visibleServices())) {
+      return List.of();
+    }
     if (q.source() != null) {
       sql.append(" AND source = ?");
       args.add(q.source());

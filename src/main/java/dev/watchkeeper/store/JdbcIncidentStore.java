@@ -136,6 +136,9 @@ public final class JdbcIncidentStore implements IncidentStore {
       sql.append(" AND service = ?");
       args.add(q.service());
     }
+    if (!Sql.in(sql, args, "service", q.visibleServices())) {
+      return List.of();
+    }
     if (q.state() != null) {
       sql.append(" AND state = ?");
       args.add(q.state().wire());

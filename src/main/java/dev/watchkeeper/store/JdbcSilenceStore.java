@@ -24,7 +24,7 @@ import javax.sql.DataSource;
  */
 public final class JdbcSilenceStore implements SilenceStore {
   private static final String COLUMNS =
-      "id, matchers, starts_at, ends_at, created_by, comment, updated_at, expire_when_resolved";
+      "id, matchers, starts_at, ends_at, created_by, comment, updated_at, expire_when_resolved, team";
 
   private final DataSource ds;
   private final ObjectMapper mapper;
@@ -36,7 +36,7 @@ public final class JdbcSilenceStore implements SilenceStore {
 
   @Override
   public void insert(Silence s) {
-    String sql = "INSERT INTO silences (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    String sql = "INSERT INTO silences (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
     try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, s.id());
       ps.setString(2, matchersJson(s.matchers()));
@@ -46,6 +46,7 @@ public final class JdbcSilenceStore implements SilenceStore {
       ps.setString(6, s.comment());
       ps.setLong(7, s.updatedAt().toEpochMilli());
       ps.setInt(8, s.expireWhenResolved() ? 1 : 0);
+      ps.setString(9, s.team());
       ps.executeUpdate();
     } catch (SQLException e) {
       throw new StoreException("storing silence " + s.id() + " failed", e);
@@ -55,7 +56,8 @@ public final class JdbcSilenceStore implements SilenceStore {
   @Override
   public boolean replace(Silence s, Instant expectedUpdatedAt) {
     String sql = "UPDATE silences SET matchers = ?, starts_at = ?, ends_at = ?, created_by = ?,"
-        + " comment = ?, updated_at = ?, expire_when_resolved = ? WHERE id = ? AND updated_at = ?";
+        + " comment = ?, updated_at = ?, expire_when_resolved = ?, team = ?"
+        + " WHERE id = ? AND updated_at = ?";
     try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, matchersJson(s.matchers()));
       ps.setLong(2, s.startsAt().toEpochMilli());
@@ -64,8 +66,9 @@ public final class JdbcSilenceStore implements SilenceStore {
       ps.setString(5, s.comment());
       ps.setLong(6, s.updatedAt().toEpochMilli());
       ps.setInt(7, s.expireWhenResolved() ? 1 : 0);
-      ps.setString(8, s.id());
-      ps.setLong(9, expectedUpdatedAt.toEpochMilli());
+      ps.setString(8, s.team());
+      ps.setString(9, s.id());
+      ps.setLong(10, expectedUpdatedAt.toEpochMilli());
       return ps.executeUpdate() == 1;
     } catch (SQLException e) {
       throw new StoreException("updating silence " + s.id() + " failed", e);
@@ -103,7 +106,7 @@ public final class JdbcSilenceStore implements SilenceStore {
           out.add(new Silence(rs.getString(1), matchers(rs.getString(2)),
               Instant.ofEpochMilli(rs.getLong(3)), Instant.ofEpochMilli(rs.getLong(4)),
               rs.getString(5), rs.getString(6), Instant.ofEpochMilli(rs.getLong(7)),
-              rs.getInt(8) != 0));
+              rs.getInt(8) != 0, rs.getString(9)));
         }
       }
       return out;

@@ -141,9 +141,31 @@ public final class Auth {
     return p.grants().allows(role, current.get().ownership().teamsOf(service));
   }
 
+  /**
+   * The services {@code p} may see, for narrowing a query in the database (so a page is full);
+   * null when it sees everything.
+   */
+  public java.util.Set<String> visibleServices(Principal p) {
+    if (seesEverything(p)) {
+      return null;
+    }
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    for (WatchkeeperConfig.Service s : config().services()) {
+      if (canSee(p, s.id())) {
+        out.add(s.id());
+      }
+    }
+    return out;
+  }
+
   /** True when {@code p} sees every team (no narrowing needed). */
   public boolean seesEverything(Principal p) {
     return p.grants().allowsGlobally(Role.VIEWER);
+  }
+
+  /** Whether the config in force has a team with this id. */
+  public boolean teamExists(String team) {
+    return current.get().ownership().teamExists(team);
   }
 
   Ownership ownership() {

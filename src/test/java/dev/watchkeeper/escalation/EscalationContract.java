@@ -108,7 +108,7 @@ abstract class EscalationContract {
             ? CONFIG.oncall().team(target.id()).orElseThrow().members()
             : List.of(target.id()));
     engine = new IncidentEngine(incidents, clock, service -> Grouping.DEFAULT,
-        () -> labels -> List.of(), () -> labels -> List.of(),
+        () -> (service, labels) -> List.of(), () -> labels -> List.of(),
         service -> service.equals("classic")
             ? new Lifecycle(Duration.ofMinutes(10), Duration.ZERO, true, 0, Duration.ofMinutes(30))
             : Lifecycle.DEFAULT,

@@ -46,7 +46,7 @@ abstract class IncidentLifecycleContract {
     incidents = new JdbcIncidentStore(db, Json.create());
     Clock clock = SettableClock.following(() -> now);
     engine = new IncidentEngine(incidents, clock, service -> Grouping.DEFAULT,
-        () -> labels -> List.of(), () -> labels -> List.of(),
+        () -> (service, labels) -> List.of(), () -> labels -> List.of(),
         service -> switch (service) {
           case "timed" -> new Lifecycle(Duration.ofMinutes(30), Duration.ofHours(4), true, 0,
               Duration.ofMinutes(30));

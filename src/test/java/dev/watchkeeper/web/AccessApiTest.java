@@ -197,6 +197,35 @@ class AccessApiTest {
   }
 
   @Test
+  void aTeamScopedPageIsFullEvenWhenAnotherTeamsItemsAreNewer() throws Exception {
+    // batch, payments, batch, payments: the newest of each list is another team's.
+    for (int i = 0; i < 4; i++) {
+      String key = i % 2 == 0 ? TestServer.SLOW_KEY : AccessFixture.PAYMENTS_KEY;
+      HttpResponse<String> r = f.send("POST", "/api/v1/events", key, """
+          {"source":"host-%d","type":"disk.full","severity":"critical","dedup_key":"k%d",
+           "summary":"disk full"}""".formatted(i, i), Map.of());
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+    }
+    String batch = f.token("batch-viewer", "batch-team", "viewer");
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(json(f.server.get("/api/v1/alerts", ADMIN)).get("alerts")).hasSize(4));
+    for (String list : List.of("events", "alerts")) {
+      List<String> seen = new ArrayList<>();
+      String next = "/api/v1/" + list + "?limit=1";
+      while (next != null) {
+        HttpResponse<String> got = f.server.get(next, batch);
+        assertThat(got.statusCode()).as(got.body()).isEqualTo(200);
+        JsonNode page = json(got);
+        assertThat(page.get(list)).as(list + " page " + next).hasSize(1);
+        seen.add(page.get(list).get(0).get("service").asText());
+        next = !page.hasNonNull("next_cursor") ? null
+            : "/api/v1/" + list + "?limit=1&cursor=" + page.get("next_cursor").asText();
+      }
+      assertThat(seen).as(list).containsExactly("batch", "batch");
+    }
+  }
+
+  @Test
   void everyChangeIsAuditedWithWhoWhatWhereAndBeforeAfter() throws Exception {
     long incident = f.paymentsIncident("audit");
     AccessFixture.Browser b = f.logIn("dave", PASSWORD, Map.of());

@@ -151,15 +151,15 @@ public final class AlertmanagerAlertsRoutes {
         ? labels -> List.of()
         : inhibitions.over(firing.stream()
             .map(a -> new AlertLabels(a.service(), a.fingerprint(), a.labels())).toList());
-    Function<Map<String, String>, List<String>> silencers = silences == null
-        ? labels -> List.of() : silences.snapshot();
+    java.util.function.BiFunction<String, Map<String, String>, List<String>> silencers =
+        silences == null ? (service, labels) -> List.of() : silences.snapshot();
     var principal = auth.require(ctx, Role.VIEWER);
     List<Listed> out = new ArrayList<>();
     for (Alert a : firing) {
       if (!matches(filter, a.labels()) || !auth.canSee(principal, a.service())) {
         continue;
       }
-      List<String> silencedBy = silencers.apply(a.labels());
+      List<String> silencedBy = silencers.apply(a.service(), a.labels());
       List<String> inhibitedBy = inhibitors.apply(a.labels());
       boolean suppressed = !silencedBy.isEmpty() || !inhibitedBy.isEmpty();
       if ((!active && !suppressed) || (!silenced && !silencedBy.isEmpty())

@@ -5,6 +5,10 @@ import dev.watchkeeper.config.WatchkeeperConfig.Role;
 import dev.watchkeeper.web.ApiException;
 import dev.watchkeeper.web.Auth;
 import io.javalin.http.Context;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
 
 /**
  * Authentication for the Alertmanager-compatible endpoints: the same credentials as the rest of
@@ -34,5 +38,49 @@ final class AlertmanagerAuth {
   /** Whether {@code p} may see things of {@code service}. */
   boolean canSee(Principal p, String service) {
     return auth.canSee(p, service);
+  }
+
+  /**
+   * Whether {@code p} may see a silence of {@code team}: a silence of every team (null) mutes
+   * everyone's alerts, so every viewer sees it; a team's silence is seen by that team's viewers.
+   */
+  boolean canSeeSilenceOf(Principal p, String team) {
+    return team == null || p.grants().allows(Role.VIEWER, Set.of(team));
+  }
+
+  /** 403 unless {@code p} has {@code role} on {@code team} (null: on every team). */
+  void requireTeam(Context ctx, Principal p, Role role, String team) {
+    try {
+      auth.requireTeam(ctx, p, role, team);
+    } catch (ApiException e) {
+      throw new AlertmanagerError(e.status(), e.getMessage());
+    }
+  }
+
+  /**
+   * The team a new silence of {@code p} belongs to when the request names none: every team for a
+   * global responder, else the one team {@code p} is responder on; with several, 400 asking which.
+   */
+  String defaultSilenceTeam(Principal p) {
+    if (p.grants().allowsGlobally(Role.RESPONDER)) {
+      return null;
+    }
+    List<String> teams = new ArrayList<>();
+    p.grants().teams().forEach((team, role) -> {
+      if (role.includes(Role.RESPONDER)) {
+        teams.add(team);
+      }
+    });
+    if (teams.size() == 1) {
+      return teams.get(0);
+    }
+    Collections.sort(teams);
+    throw new AlertmanagerError(400, "invalid silence: team: required, because "
+        + p.actor() + " is responder on several teams (" + String.join(", ", teams)
+        + "); name the team the silence is for");
+  }
+
+  boolean teamExists(String team) {
+    return auth.teamExists(team);
   }
 }

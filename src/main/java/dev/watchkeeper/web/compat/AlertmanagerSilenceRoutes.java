@@ -35,6 +35,13 @@ import java.util.Map;
  * leaves the field out keeps the value of the silence it updates, so amtool or Grafana editing a
  * silence does not drop it.
  *
+ * <p>Silences belong to a team (extension field {@code "team"}): a team's silence mutes only
+ * alerts of services that team owns, is seen by that team's viewers and changed or expired by its
+ * responders. A request without {@code team} gets every team when the caller is a global responder,
+ * else the one team the caller is responder on (with several, 400 asks which). A silence of every
+ * team is seen by every viewer and changed only by global responders. So amtool with a team's
+ * token works unchanged and cannot mute another team's pages.
+ *
  * <p>Errors are answered like Alertmanager: the status and a JSON string as the body (not
  * Watchkeeper's error object), because that is what Alertmanager clients decode. Viewer tokens may
  * read; responder and admin tokens may create, update and expire.
@@ -46,6 +53,9 @@ public final class AlertmanagerSilenceRoutes {
 
   /** The extension field (not in Alertmanager's API). */
   static final String EXPIRE_WHEN_RESOLVED = "expireWhenResolved";
+
+  /** The extension field naming the team a silence belongs to. */
+  static final String TEAM = "team";
 
   private final AlertmanagerAuth auth;
   private final ObjectMapper mapper;
@@ -84,7 +94,7 @@ public final class AlertmanagerSilenceRoutes {
   }
 
   private void list(Context ctx) {
-    auth.require(ctx, Role.VIEWER);
+    var principal = auth.require(ctx, Role.VIEWER);
     List<Matcher> filter = new ArrayList<>();
     for (String f : ctx.queryParams("filter")) {
       filter.addAll(AlertmanagerMatchers.parse(f));
@@ -92,21 +102,29 @@ public final class AlertmanagerSilenceRoutes {
     Instant now = silences.now();
     List<Map<String, Object>> out = new ArrayList<>();
     for (Silence s : silences.list(filter)) {
-      out.add(render(s, now));
+      if (auth.canSeeSilenceOf(principal, s.team())) {
+        out.add(render(s, now));
+      }
     }
     ctx.json(out);
   }
 
   private void get(Context ctx) {
-    auth.require(ctx, Role.VIEWER);
-    Silence s = silences.get(ctx.pathParam("silenceID"))
+    var principal = auth.require(ctx, Role.VIEWER);
+    ctx.json(render(visible(principal, ctx.pathParam("silenceID")), silences.now()));
+  }
+
+  /** The silence if {@code p} may see it; 404 alike for missing and hidden. */
+  private Silence visible(dev.watchkeeper.access.Principal p, String id) {
+    return silences.get(id).filter(s -> auth.canSeeSilenceOf(p, s.team()))
         .orElseThrow(() -> new AlertmanagerError(404, "silence not found"));
-    ctx.json(render(s, silences.now()));
   }
 
   private void expire(Context ctx) {
     var token = auth.require(ctx, Role.RESPONDER);
-    ExpireResult r = silences.expire(ctx.pathParam("silenceID"), token.name());
+    Silence s = visible(token, ctx.pathParam("silenceID"));
+    auth.requireTeam(ctx, token, Role.RESPONDER, s.team());
+    ExpireResult r = silences.expire(s.id(), token.name());
     if (r instanceof ExpireResult.NotFound) {
       throw new AlertmanagerError(404, "silence not found");
     }
@@ -131,13 +149,25 @@ public final class AlertmanagerSilenceRoutes {
     if (!problems.isEmpty()) {
       throw invalid(problems);
     }
-    JsonNode ewr = body.get(EXPIRE_WHEN_RESOLVED);
-    if ((ewr == null || ewr.isNull()) && request.id() != null) {
-      // Left out by a client that does not know the extension: keep what the silence had.
-      boolean kept = silences.get(request.id()).map(Silence::expireWhenResolved).orElse(false);
-      request = new SilenceRequest(request.id(), request.matchers(), request.startsAt(),
-          request.endsAt(), request.createdBy(), request.comment(), kept);
+    Silence prev = request.id() == null ? null : visible(token, request.id());
+    if (prev != null) {
+      auth.requireTeam(ctx, token, Role.RESPONDER, prev.team());
     }
+    JsonNode ewr = body.get(EXPIRE_WHEN_RESOLVED);
+    if ((ewr == null || ewr.isNull()) && prev != null) {
+      // Left out by a client that does not know the extension: keep what the silence had.
+      request = new SilenceRequest(request.id(), request.matchers(), request.startsAt(),
+          request.endsAt(), request.createdBy(), request.comment(), prev.expireWhenResolved());
+    }
+    String team = request.team();
+    if (team == null) {
+      // Left out: an update keeps the silence's team; a new one gets the caller's.
+      team = prev != null ? prev.team() : auth.defaultSilenceTeam(token);
+    } else if (!auth.teamExists(team)) {
+      throw invalid(List.of("team: no team \"" + team + "\" in the config"));
+    }
+    auth.requireTeam(ctx, token, Role.RESPONDER, team);
+    request = request.forTeam(team);
     SilenceResult result = silences.save(request, token.name());
     if (result instanceof SilenceResult.Saved saved) {
       ctx.json(Map.of("silenceID", saved.silence().id()));
@@ -186,7 +216,11 @@ public final class AlertmanagerSilenceRoutes {
     Instant endsAt = time(b, "endsAt", problems);
     return new SilenceRequest(id == null || id.isEmpty() ? null : id, matchers, startsAt, endsAt,
         text(b, "createdBy", problems), text(b, "comment", problems),
-        bool(b, EXPIRE_WHEN_RESOLVED, false, problems, ""));
+        bool(b, EXPIRE_WHEN_RESOLVED, false, problems, ""), emptyToNull(text(b, TEAM, problems)));
+  }
+
+  private static String emptyToNull(String s) {
+    return s == null || s.isEmpty() ? null : s;
   }
 
   private static String text(JsonNode n, String field, List<String> problems) {
@@ -253,6 +287,9 @@ public final class AlertmanagerSilenceRoutes {
     m.put("createdBy", s.createdBy());
     m.put("comment", s.comment());
     m.put(EXPIRE_WHEN_RESOLVED, s.expireWhenResolved());
+    if (s.team() != null) {
+      m.put(TEAM, s.team());
+    }
     return m;
   }
 }
