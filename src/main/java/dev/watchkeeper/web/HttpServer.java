@@ -156,6 +156,10 @@ public final class HttpServer implements AutoCloseable {
             new IncidentActions(auth, d.incidents(), d.mapper(), d.access().audit()), d.mapper(),
             d.clock());
         ui.register(cfg.routes);
+        if (d.silences() != null) {
+          new dev.watchkeeper.web.ui.SilencePages(ui, auth, d.silences(),
+              () -> d.config().get().silences().maxDuration()).register(cfg.routes);
+        }
       }
       if (d.notifications() != null) {
         new NotificationRoutes(auth, d.notifications(), d.clock(), d.incidents())

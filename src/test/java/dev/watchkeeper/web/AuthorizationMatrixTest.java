@@ -144,6 +144,9 @@ class AuthorizationMatrixTest {
     for (String action : List.of("acknowledge", "resolve", "snooze", "reassign", "notes")) {
       MATRIX.put("POST /incidents/{id}/" + action, new Page(new Payments("responder")));
     }
+    MATRIX.put("GET /silences", new Page(new SomeTeam("viewer")));
+    MATRIX.put("POST /silences", new Page(new SomeTeam("responder")));
+    MATRIX.put("POST /silences/{silenceID}/expire", new Page(new SomeTeam("responder")));
     for (String p : List.of("/ping/{a}", "/ping/{a}/{b}", "/ping/{a}/{b}/{c}")) {
       for (String m : List.of("GET", "POST", "HEAD")) {
         MATRIX.put(m + " " + p, new Signed());

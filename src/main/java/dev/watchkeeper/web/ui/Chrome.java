@@ -20,7 +20,7 @@ public record Chrome(String title, String section, String user, String csrf,
       new NavItem("oncall", "On call", null),
       new NavItem("services", "Services", null),
       new NavItem("checks", "Checks", null),
-      new NavItem("silences", "Silences", null),
+      new NavItem("silences", "Silences", "/silences"),
       new NavItem("dead-letters", "Dead letters", null),
       new NavItem("audit", "Audit", null));
 

@@ -104,6 +104,11 @@ public final class UiRoutes implements AutoCloseable {
     routes.post("/incidents/{id}/notes", pages.page(ctx -> act(ctx, "note")));
   }
 
+  /** Rendering, shared by the other pages (OncallPages, SilencePages, ...). */
+  Pages pages() {
+    return pages;
+  }
+
   /** The gzipped size of the pages' assets (for the benchmark's page weight). */
   public long assetBytes() {
     return assets.gzippedBytes();
