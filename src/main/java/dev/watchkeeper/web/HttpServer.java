@@ -156,6 +156,10 @@ public final class HttpServer implements AutoCloseable {
             new IncidentActions(auth, d.incidents(), d.mapper(), d.access().audit()), d.mapper(),
             d.clock());
         ui.register(cfg.routes);
+        if (d.rota() != null) {
+          new dev.watchkeeper.web.ui.OncallPages(ui, auth, d.config(), d.rota())
+              .register(cfg.routes);
+        }
         if (d.silences() != null) {
           new dev.watchkeeper.web.ui.SilencePages(ui, auth, d.silences(),
               () -> d.config().get().silences().maxDuration()).register(cfg.routes);

@@ -65,7 +65,12 @@ final class AccessFixture implements AutoCloseable {
   }
 
   AccessFixture(Path dir, String security) throws Exception {
-    server = TestServer.of(dir, yaml(dir.resolve("data"), security));
+    this(dir, security, "");
+  }
+
+  /** With {@code extra} top-level YAML (schedules, say) after the fixture's config. */
+  AccessFixture(Path dir, String security, String extra) throws Exception {
+    server = TestServer.of(dir, yaml(dir.resolve("data"), security) + extra);
   }
 
   static JsonNode json(HttpResponse<String> r) throws Exception {

@@ -144,6 +144,10 @@ class AuthorizationMatrixTest {
     for (String action : List.of("acknowledge", "resolve", "snooze", "reassign", "notes")) {
       MATRIX.put("POST /incidents/{id}/" + action, new Page(new Payments("responder")));
     }
+    MATRIX.put("GET /oncall", new Page(new SomeTeam("viewer")));
+    MATRIX.put("GET /oncall/{id}", new Page(new SomeTeam("viewer")));
+    MATRIX.put("POST /oncall/{id}/overrides", new Page(new SomeTeam("responder")));
+    MATRIX.put("POST /oncall/{id}/overrides/{oid}/remove", new Page(new SomeTeam("responder")));
     MATRIX.put("GET /silences", new Page(new SomeTeam("viewer")));
     MATRIX.put("POST /silences", new Page(new SomeTeam("responder")));
     MATRIX.put("POST /silences/{silenceID}/expire", new Page(new SomeTeam("responder")));

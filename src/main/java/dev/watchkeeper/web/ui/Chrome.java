@@ -17,7 +17,7 @@ public record Chrome(String title, String section, String user, String csrf,
   /** The navigation, in order. A new page sets its path here (see README.md). */
   public static final List<NavItem> NAV = List.of(
       new NavItem("incidents", "Incidents", "/incidents"),
-      new NavItem("oncall", "On call", null),
+      new NavItem("oncall", "On call", "/oncall"),
       new NavItem("services", "Services", null),
       new NavItem("checks", "Checks", null),
       new NavItem("silences", "Silences", "/silences"),
