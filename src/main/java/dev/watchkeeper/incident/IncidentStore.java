@@ -26,6 +26,9 @@ public interface IncidentStore {
 
   List<Incident> list(IncidentQuery query);
 
+  /** How many incidents are open (not resolved) per service; services with none are absent. */
+  Map<String, Long> openCountByService();
+
   List<TimelineEntry> timeline(long incidentId);
 
   /** The alerts of an incident, oldest first (a plain read: no transaction, no write lock). */

@@ -128,6 +128,24 @@ public final class JdbcIncidentStore implements IncidentStore {
   }
 
   @Override
+  public Map<String, Long> openCountByService() {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT service, COUNT(*) FROM incidents"
+            + " WHERE state <> ? GROUP BY service")) {
+      ps.setString(1, IncidentState.RESOLVED.wire());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.put(rs.getString(1), rs.getLong(2));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StoreException("counting open incidents failed", e);
+    }
+  }
+
+  @Override
   public List<Incident> list(IncidentQuery q) {
     StringBuilder sql = new StringBuilder("SELECT " + INCIDENT_COLUMNS
         + " FROM incidents WHERE 1=1");
