@@ -163,6 +163,11 @@ public final class Auth {
     return p.grants().allowsGlobally(Role.VIEWER);
   }
 
+  /** The teams owning {@code service} in the config in force (empty: global roles only). */
+  public Set<String> teamsOf(String service) {
+    return current.get().ownership().teamsOf(service);
+  }
+
   /** Whether the config in force has a team with this id. */
   public boolean teamExists(String team) {
     return current.get().ownership().teamExists(team);
