@@ -150,12 +150,19 @@ public final class HttpServer implements AutoCloseable {
       new AlertRoutes(auth, d.alerts(), d.inhibitions()).register(cfg.routes);
       new IncidentRoutes(auth, d.incidents(), d.incidentEngine(), d.mapper(), d.store(),
           d.access() == null ? null : d.access().audit()).register(cfg.routes);
+      NotificationRoutes notificationRoutes = d.notifications() == null ? null
+          : new NotificationRoutes(auth, d.notifications(), d.clock(), d.incidents());
       if (d.access() != null && d.incidents() != null) {
         ui = new dev.watchkeeper.web.ui.UiRoutes(auth, d.config(), d.incidents(),
             d.incidentEngine(), d.alerts(), d.store(), d.notifications(),
             new IncidentActions(auth, d.incidents(), d.mapper(), d.access().audit()), d.mapper(),
             d.clock());
         ui.register(cfg.routes);
+        new dev.watchkeeper.web.ui.AdminPages(ui, auth, d.config(), d.incidents(),
+            d.notifications(), notificationRoutes, d.access().audit()).register(cfg.routes);
+        if (d.checks() != null) {
+          new dev.watchkeeper.web.ui.CheckPages(ui, auth, d.checks()).register(cfg.routes);
+        }
         if (d.rota() != null) {
           new dev.watchkeeper.web.ui.OncallPages(ui, auth, d.config(), d.rota())
               .register(cfg.routes);
@@ -165,9 +172,8 @@ public final class HttpServer implements AutoCloseable {
               () -> d.config().get().silences().maxDuration()).register(cfg.routes);
         }
       }
-      if (d.notifications() != null) {
-        new NotificationRoutes(auth, d.notifications(), d.clock(), d.incidents())
-            .register(cfg.routes);
+      if (notificationRoutes != null) {
+        notificationRoutes.register(cfg.routes);
       }
       if (d.actionLinks() != null) {
         new ActionRoutes(d.actionLinks(), d.incidentEngine(), d.incidents(), d.clock(),

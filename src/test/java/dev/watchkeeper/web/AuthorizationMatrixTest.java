@@ -148,6 +148,14 @@ class AuthorizationMatrixTest {
     MATRIX.put("GET /oncall/{id}", new Page(new SomeTeam("viewer")));
     MATRIX.put("POST /oncall/{id}/overrides", new Page(new SomeTeam("responder")));
     MATRIX.put("POST /oncall/{id}/overrides/{oid}/remove", new Page(new SomeTeam("responder")));
+    MATRIX.put("GET /services", new Page(new SomeTeam("viewer")));
+    MATRIX.put("GET /checks", new Page(new SomeTeam("viewer")));
+    MATRIX.put("GET /checks/{id}", new Page(new Payments("viewer")));
+    MATRIX.put("POST /checks/{id}/pause", new Page(new Payments("responder")));
+    MATRIX.put("POST /checks/{id}/resume", new Page(new Payments("responder")));
+    MATRIX.put("GET /dead-letters", new Page(new SomeTeam("viewer")));
+    MATRIX.put("POST /dead-letters/{id}/retry", new Page(new Payments("responder")));
+    MATRIX.put("GET /audit", new Page(new Global("admin")));
     MATRIX.put("GET /silences", new Page(new SomeTeam("viewer")));
     MATRIX.put("POST /silences", new Page(new SomeTeam("responder")));
     MATRIX.put("POST /silences/{silenceID}/expire", new Page(new SomeTeam("responder")));
@@ -223,7 +231,8 @@ class AuthorizationMatrixTest {
             : path.startsWith("/api/v1/notifications/") ? Long.toString(notification[0])
             : path.startsWith("/api/v1/tokens/") ? victimId
             : path.startsWith("/api/v1/users/") ? "carol"
-            : path.startsWith("/api/v1/checks/") ? check
+            : path.startsWith("/api/v1/checks/") || path.startsWith("/checks/") ? check
+            : path.startsWith("/dead-letters/") ? Long.toString(notification[0])
             : "nosuch";
         String concrete = path.replace("{id}", id);
         for (Map.Entry<String, String> p : params.entrySet()) {

@@ -18,11 +18,11 @@ public record Chrome(String title, String section, String user, String csrf,
   public static final List<NavItem> NAV = List.of(
       new NavItem("incidents", "Incidents", "/incidents"),
       new NavItem("oncall", "On call", "/oncall"),
-      new NavItem("services", "Services", null),
-      new NavItem("checks", "Checks", null),
+      new NavItem("services", "Services", "/services"),
+      new NavItem("checks", "Checks", "/checks"),
       new NavItem("silences", "Silences", "/silences"),
-      new NavItem("dead-letters", "Dead letters", null),
-      new NavItem("audit", "Audit", null));
+      new NavItem("dead-letters", "Dead letters", "/dead-letters"),
+      new NavItem("audit", "Audit", "/audit"));
 
   public List<NavItem> nav() {
     return NAV;
