@@ -26,6 +26,9 @@ public interface IncidentStore {
 
   List<Incident> list(IncidentQuery query);
 
+  /** How many incidents are open (not resolved) per service; services with none are absent. */
+  Map<String, Long> openCountByService();
+
   List<TimelineEntry> timeline(long incidentId);
 
   /** The alerts of an incident, oldest first (a plain read: no transaction, no write lock). */
@@ -56,4 +59,20 @@ public interface IncidentStore {
     }
     return out;
   }
+
+  /**
+   * The id of the newest timeline entry, 0 when there is none (a plain read). Every change to an
+   * incident writes a timeline entry, so pages compare this number to notice changes, on every
+   * node sharing the database.
+   */
+  long lastTimelineId();
+
+  /**
+   * The incidents with timeline entries after {@code afterTimelineId} (at most {@code limit}
+   * entries are read), each with its service, and the id of the last entry read (a plain read).
+   */
+  Changes changesSince(long afterTimelineId, int limit);
+
+  /** What {@link #changesSince} found: incident id to service, and where to go on from. */
+  record Changes(long lastTimelineId, Map<Long, String> services) {}
 }

@@ -12,8 +12,23 @@ import java.util.Optional;
  */
 public interface NotificationStore {
 
-  /** Filters for {@link #list}; nulls match everything. */
-  record Query(Notification.State state, Long incidentId, int limit) {}
+  /**
+   * Filters for {@link #list}; nulls match everything.
+   *
+   * @param visibleServices when not null, only rows of incidents of these services (what a
+   *     team-scoped caller may see; applied in the query so that a page is full)
+   */
+  record Query(Notification.State state, Long incidentId, int limit,
+      java.util.Set<String> visibleServices) {
+    public Query {
+      visibleServices = visibleServices == null ? null : java.util.Set.copyOf(visibleServices);
+    }
+
+    /** Whatever the caller may see. */
+    public Query(Notification.State state, Long incidentId, int limit) {
+      this(state, incidentId, limit, null);
+    }
+  }
 
   /**
    * Claims up to {@code limit} due rows (pending and due, or sending with an expired lease):

@@ -60,7 +60,9 @@ public enum LogEvent {
   PASSWORD_CHANGED("WK2108"),
   ACCOUNT_DELETED("WK2109"),
   ACCOUNT_ROLES_CHANGED("WK2110"),
-  LOGGED_OUT("WK2111");
+  LOGGED_OUT("WK2111"),
+  // 2300-2399: pages
+  LIVE_UPDATES_FAILED("WK2300");
 
   private final String id;
 

@@ -128,6 +128,24 @@ public final class JdbcIncidentStore implements IncidentStore {
   }
 
   @Override
+  public Map<String, Long> openCountByService() {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT service, COUNT(*) FROM incidents"
+            + " WHERE state <> ? GROUP BY service")) {
+      ps.setString(1, IncidentState.RESOLVED.wire());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.put(rs.getString(1), rs.getLong(2));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StoreException("counting open incidents failed", e);
+    }
+  }
+
+  @Override
   public List<Incident> list(IncidentQuery q) {
     StringBuilder sql = new StringBuilder("SELECT " + INCIDENT_COLUMNS
         + " FROM incidents WHERE 1=1");
@@ -261,6 +279,41 @@ public final class JdbcIncidentStore implements IncidentStore {
       return out;
     } catch (SQLException e) {
       throw new StoreException("reading the incidents of alerts of " + service + " failed", e);
+    }
+  }
+
+  @Override
+  public long lastTimelineId() {
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps = c.prepareStatement(
+            "SELECT COALESCE(MAX(id), 0) FROM incident_timeline");
+        ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? rs.getLong(1) : 0;
+    } catch (SQLException e) {
+      throw new StoreException("reading the newest timeline entry failed", e);
+    }
+  }
+
+  @Override
+  public Changes changesSince(long afterTimelineId, int limit) {
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT t.id, t.incident_id, i.service"
+            + " FROM incident_timeline t JOIN incidents i ON i.id = t.incident_id"
+            + " WHERE t.id > ? ORDER BY t.id LIMIT ?")) {
+      ps.setLong(1, afterTimelineId);
+      ps.setInt(2, limit);
+      long last = afterTimelineId;
+      Map<Long, String> out = new java.util.LinkedHashMap<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          last = rs.getLong(1);
+          out.put(rs.getLong(2), rs.getString(3));
+        }
+      }
+      return new Changes(last, out);
+    } catch (SQLException e) {
+      throw new StoreException("reading timeline entries after " + afterTimelineId + " failed",
+          e);
     }
   }
 

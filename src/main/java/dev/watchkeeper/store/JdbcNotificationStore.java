@@ -152,6 +152,15 @@ public final class JdbcNotificationStore implements NotificationStore {
       sql.append(" AND incident_id = ?");
       args.add(q.incidentId());
     }
+    if (q.visibleServices() != null) {
+      if (q.visibleServices().isEmpty()) {
+        return List.of();
+      }
+      StringBuilder sub = new StringBuilder(" AND incident_id IN (SELECT id FROM incidents"
+          + " WHERE 1=1");
+      Sql.in(sub, args, "service", q.visibleServices());
+      sql.append(sub).append(')');
+    }
     sql.append(" ORDER BY id DESC LIMIT ?");
     args.add((long) q.limit());
     try (Connection c = ds.getConnection()) {

@@ -14,7 +14,7 @@ import java.util.Map;
  * {@code actor}, {@code action} (exact, or a prefix like {@code token.*}), {@code target_type},
  * {@code target_id}, {@code since}, {@code until}; pages of {@code limit} with {@code cursor}.
  */
-final class AuditRoutes {
+public final class AuditRoutes {
   static final int DEFAULT_LIMIT = 100;
 
   private final Auth auth;
@@ -32,11 +32,7 @@ final class AuditRoutes {
   private void list(Context ctx) {
     auth.requireGlobal(ctx, Role.ADMIN);
     int limit = Params.intParam(ctx, "limit", DEFAULT_LIMIT, 1, AuditLog.MAX_LIMIT);
-    String cursor = ctx.queryParam("cursor");
-    List<AuditLog.Row> found = audit.find(new AuditLog.Query(blank(ctx, "actor"),
-        blank(ctx, "action"), blank(ctx, "target_type"), blank(ctx, "target_id"),
-        Params.timeParam(ctx, "since"), Params.timeParam(ctx, "until"),
-        cursor == null ? null : Params.decodeCursor(cursor, "u"), limit + 1));
+    List<AuditLog.Row> found = audit.find(query(ctx, limit + 1));
     boolean more = found.size() > limit;
     List<AuditLog.Row> page = more ? found.subList(0, limit) : found;
     List<Map<String, Object>> out = new ArrayList<>();
@@ -60,6 +56,24 @@ final class AuditRoutes {
     body.put("next_cursor", more ? Params.encodeCursor(page.get(page.size() - 1).id(), "u")
         : null);
     ctx.json(body);
+  }
+
+  /**
+   * The filters of the request's query string ({@code actor}, {@code action}, {@code
+   * target_type}, {@code target_id}, {@code since}, {@code until}, {@code cursor}) for at most
+   * {@code limit} rows; 400 for a bad time or cursor. The API and the audit page read them alike.
+   */
+  public static AuditLog.Query query(Context ctx, int limit) {
+    String cursor = blank(ctx, "cursor");
+    return new AuditLog.Query(blank(ctx, "actor"), blank(ctx, "action"),
+        blank(ctx, "target_type"), blank(ctx, "target_id"), Params.timeParam(ctx, "since"),
+        Params.timeParam(ctx, "until"), cursor == null ? null : Params.decodeCursor(cursor, "u"),
+        limit);
+  }
+
+  /** The cursor of the page after the one ending with row {@code lastId}. */
+  public static String cursorAfter(long lastId) {
+    return Params.encodeCursor(lastId, "u");
   }
 
   private static String blank(Context ctx, String name) {

@@ -162,6 +162,11 @@ public final class Auth {
     return p.grants().allows(Role.VIEWER, current.get().ownership().teamsOf(service));
   }
 
+  /** Whether {@code p} has {@code role} on a team owning {@code service} (pages show buttons). */
+  public boolean can(Principal p, Role role, String service) {
+    return p.grants().allows(role, current.get().ownership().teamsOf(service));
+  }
+
   /**
    * The services {@code p} may see, for narrowing a query in the database (so a page is full);
    * null when it sees everything.
@@ -182,6 +187,11 @@ public final class Auth {
   /** True when {@code p} sees every team (no narrowing needed). */
   public boolean seesEverything(Principal p) {
     return p.grants().allowsGlobally(Role.VIEWER);
+  }
+
+  /** The teams owning {@code service} in the config in force (empty: global roles only). */
+  public Set<String> teamsOf(String service) {
+    return current.get().ownership().teamsOf(service);
   }
 
   /** Whether the config in force has a team with this id. */
@@ -310,6 +320,15 @@ public final class Auth {
           + " login session must send the session's token in the " + CSRF_HEADER
           + " header or the " + CSRF_FIELD + " form field (GET /api/v1/session returns it)");
     }
+  }
+
+  /**
+   * The CSRF token of the login session the request was authenticated with, or null when it was
+   * not made with one (an API token needs none). Pages put it into their forms.
+   */
+  public String csrfTokenOf(Context ctx) {
+    String sid = ctx.attribute(SESSION_ID);
+    return sid == null ? null : csrfToken(sid);
   }
 
   /** The CSRF token of a session: HMAC-SHA256 of its id; nothing to store, same on every node. */

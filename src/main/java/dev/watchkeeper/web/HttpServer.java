@@ -34,6 +34,7 @@ public final class HttpServer implements AutoCloseable {
   static final String REQUEST_ID = "wk.request_id";
 
   private final Javalin app;
+  private dev.watchkeeper.web.ui.UiRoutes ui;
 
   /** Everything the routes need, built by the application wiring. */
   public record Deps(
@@ -149,9 +150,30 @@ public final class HttpServer implements AutoCloseable {
       new AlertRoutes(auth, d.alerts(), d.inhibitions()).register(cfg.routes);
       new IncidentRoutes(auth, d.incidents(), d.incidentEngine(), d.mapper(), d.store(),
           d.access() == null ? null : d.access().audit()).register(cfg.routes);
-      if (d.notifications() != null) {
-        new NotificationRoutes(auth, d.notifications(), d.clock(), d.incidents())
-            .register(cfg.routes);
+      NotificationRoutes notificationRoutes = d.notifications() == null ? null
+          : new NotificationRoutes(auth, d.notifications(), d.clock(), d.incidents());
+      if (d.access() != null && d.incidents() != null) {
+        ui = new dev.watchkeeper.web.ui.UiRoutes(auth, d.config(), d.incidents(),
+            d.incidentEngine(), d.alerts(), d.store(), d.notifications(),
+            new IncidentActions(auth, d.incidents(), d.mapper(), d.access().audit()), d.mapper(),
+            d.clock());
+        ui.register(cfg.routes);
+        new dev.watchkeeper.web.ui.AdminPages(ui, auth, d.config(), d.incidents(),
+            d.notifications(), notificationRoutes, d.access().audit()).register(cfg.routes);
+        if (d.checks() != null) {
+          new dev.watchkeeper.web.ui.CheckPages(ui, auth, d.checks()).register(cfg.routes);
+        }
+        if (d.rota() != null) {
+          new dev.watchkeeper.web.ui.OncallPages(ui, auth, d.config(), d.rota())
+              .register(cfg.routes);
+        }
+        if (d.silences() != null) {
+          new dev.watchkeeper.web.ui.SilencePages(ui, auth, d.silences(),
+              () -> d.config().get().silences().maxDuration()).register(cfg.routes);
+        }
+      }
+      if (notificationRoutes != null) {
+        notificationRoutes.register(cfg.routes);
       }
       if (d.actionLinks() != null) {
         new ActionRoutes(d.actionLinks(), d.incidentEngine(), d.incidents(), d.clock(),
@@ -314,6 +336,9 @@ public final class HttpServer implements AutoCloseable {
   /** Stops accepting connections and waits for in-flight requests (up to the grace period). */
   @Override
   public void close() {
+    if (ui != null) {
+      ui.close(); // ends the live streams first: Jetty would wait for them
+    }
     app.stop();
   }
 

@@ -45,7 +45,7 @@ final class IncidentRoutes {
   private final IncidentEngine engine;
   private final ObjectMapper mapper;
   private final EventStore events;
-  private final dev.watchkeeper.audit.AuditLog audit;
+  private final IncidentActions actions;
 
   /** A responder action on one incident, by an actor. */
   private interface Action {
@@ -55,7 +55,7 @@ final class IncidentRoutes {
   IncidentRoutes(Auth auth, IncidentStore store, IncidentEngine engine, ObjectMapper mapper,
       EventStore events, dev.watchkeeper.audit.AuditLog audit) {
     this.events = events;
-    this.audit = audit;
+    this.actions = new IncidentActions(auth, store, mapper, audit);
     this.auth = auth;
     this.store = store;
     this.engine = engine;
@@ -258,35 +258,16 @@ final class IncidentRoutes {
 
   /** Before reading the body: a responder of a team owning the incident's service, or 403. */
   private dev.watchkeeper.access.Principal guard(Context ctx) {
-    var principal = auth.require(ctx, Role.RESPONDER);
-    long id = id(ctx);
-    Incident i = store.find(id).orElseThrow(() -> notFound(id));
-    auth.requireService(ctx, principal, Role.RESPONDER, i.service());
-    return principal;
+    actions.guard(ctx, id(ctx));
+    return auth.authenticate(ctx);
   }
 
   /**
-   * Runs a responder action: the principal must be a responder of a team owning the incident's
-   * service; a change that happened is audited with the incident before and after.
+   * Runs a responder action ({@link IncidentActions}: checked and audited) and answers with the
+   * incident, 404 or 409.
    */
   private void act(Context ctx, String action, Map<String, Object> details, Action a) {
-    var principal = auth.require(ctx, Role.RESPONDER);
-    long id = id(ctx);
-    Incident before = store.find(id).orElseThrow(() -> notFound(id));
-    auth.requireService(ctx, principal, Role.RESPONDER, before.service());
-    Outcome outcome = a.run(id, principal.actor());
-    if (outcome instanceof Outcome.Done done && audit != null) {
-      try {
-        audit.record(new dev.watchkeeper.audit.AuditLog.Entry(done.incident().updatedAt(),
-            principal.actor(), "incident." + action, "incident", Long.toString(id),
-            details == null ? null : mapper.writeValueAsString(details), null,
-            mapper.writeValueAsString(render(before)),
-            mapper.writeValueAsString(render(done.incident()))));
-      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-        throw new IllegalStateException("an incident could not be written as JSON", e);
-      }
-    }
-    answer(ctx, outcome);
+    answer(ctx, actions.run(ctx, id(ctx), action, details, a::run));
   }
 
   private JsonNode body(Context ctx) {

@@ -16,7 +16,7 @@ import java.util.Map;
  * letter (responder). Addresses are never shown: a row names the user, the channel type and the
  * index of the contact method in the config.
  */
-final class NotificationRoutes {
+public final class NotificationRoutes {
   static final int DEFAULT_LIMIT = 100;
   static final int MAX_LIMIT = 1000;
 
@@ -47,7 +47,6 @@ final class NotificationRoutes {
 
   private void list(Context ctx) {
     var principal = auth.require(ctx, Role.VIEWER);
-    Map<Long, String> services = new java.util.HashMap<>();
     int limit = Params.intParam(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
     Notification.State state = null;
     String st = ctx.queryParam("state");
@@ -65,19 +64,25 @@ final class NotificationRoutes {
       }
     }
     List<Map<String, Object>> out = new ArrayList<>();
-    for (Notification n : store.list(new NotificationStore.Query(state, incident, limit))) {
-      if (auth.seesEverything(principal)
-          || auth.canSee(principal, serviceOf(n.incidentId(), services))) {
-        out.add(body(n));
-      }
+    // Narrowed to the caller's teams in the query, so a page is full.
+    for (Notification n : store.list(new NotificationStore.Query(state, incident, limit,
+        auth.visibleServices(principal)))) {
+      out.add(body(n));
     }
     ctx.json(Map.of("notifications", out));
   }
 
   private void retry(Context ctx) {
-    var principal = auth.require(ctx, Role.RESPONDER);
-    String actor = principal.actor();
-    String raw = ctx.pathParam("id");
+    long id = retry(ctx, auth.require(ctx, Role.RESPONDER), ctx.pathParam("id"));
+    ctx.json(Map.of("id", id, "state", Notification.State.PENDING.wire()));
+  }
+
+  /**
+   * Retries the dead notification {@code raw} (its id as given) for {@code principal}, who must
+   * be responder on a team owning its incident's service: 404 for no such row, 409 when it is not
+   * dead. The API and the dead-letters page both retry through here. Returns the id.
+   */
+  public long retry(Context ctx, dev.watchkeeper.access.Principal principal, String raw) {
     long id;
     try {
       id = Long.parseLong(raw);
@@ -88,12 +93,12 @@ final class NotificationRoutes {
         .orElseThrow(() -> ApiException.notFound("no notification with id " + id));
     auth.requireService(ctx, principal, Role.RESPONDER,
         serviceOf(before.incidentId(), new java.util.HashMap<>()));
-    if (!store.retry(id, clock.instant(), actor)) {
+    if (!store.retry(id, clock.instant(), principal.actor())) {
       throw new ApiException(409, "conflict", "notification " + id + " is "
           + store.find(id).map(n -> n.state().wire()).orElse(before.state().wire())
           + "; only a dead notification can be retried");
     }
-    ctx.json(Map.of("id", id, "state", Notification.State.PENDING.wire()));
+    return id;
   }
 
   /** The API view of a row: no address, no claim token. */

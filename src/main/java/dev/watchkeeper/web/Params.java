@@ -7,11 +7,11 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
 
-/** Query parameters shared by the list endpoints, each bad value a 400 naming the parameter. */
-final class Params {
+/** Query parameters shared by the list endpoints and pages, each bad value a 400 naming it. */
+public final class Params {
   private Params() {}
 
-  static int intParam(Context ctx, String name, int def, int min, int max) {
+  public static int intParam(Context ctx, String name, int def, int min, int max) {
     String v = ctx.queryParam(name);
     if (v == null) {
       return def;
@@ -27,7 +27,7 @@ final class Params {
     }
   }
 
-  static Instant timeParam(Context ctx, String name) {
+  public static Instant timeParam(Context ctx, String name) {
     String v = ctx.queryParam(name);
     if (v == null) {
       return null;
@@ -41,12 +41,12 @@ final class Params {
   }
 
   /** An opaque cursor: a kind letter (so one list's cursor is refused by another) and a number. */
-  static String encodeCursor(long position, String kind) {
+  public static String encodeCursor(long position, String kind) {
     return Base64.getUrlEncoder().withoutPadding()
         .encodeToString((kind + position).getBytes(StandardCharsets.US_ASCII));
   }
 
-  static long decodeCursor(String cursor, String kind) {
+  public static long decodeCursor(String cursor, String kind) {
     try {
       String s = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII);
       if (!s.startsWith(kind)) {

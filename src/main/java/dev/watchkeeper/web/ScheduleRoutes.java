@@ -44,9 +44,6 @@ import java.util.Set;
 final class ScheduleRoutes {
   /** Default length of a shifts query without {@code until}. */
   static final Duration DEFAULT_SHIFTS_RANGE = Duration.ofDays(7);
-  /** Instants the API accepts: the engine computes within years 0001-9999; nobody needs more. */
-  static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
-  static final Instant LATEST = Instant.parse("9000-01-01T00:00:00Z");
   private static final Set<String> OVERRIDE_FIELDS = Set.of("role", "cover", "user", "start",
       "end");
 
@@ -156,10 +153,7 @@ final class ScheduleRoutes {
     var principal = auth.require(ctx, Role.RESPONDER);
     String actor = principal.actor();
     String id = ctx.pathParam("id");
-    if (rota.setup().schedule(id).isEmpty()) {
-      throw noSchedule(id);
-    }
-    auth.requireSchedule(ctx, principal, Role.RESPONDER, id);
+    Overrides.authorize(auth, ctx, principal, rota, id);
     JsonNode body = body(ctx);
     for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
       String f = it.next();
@@ -170,65 +164,25 @@ final class ScheduleRoutes {
     }
     boolean hasRole = body.hasNonNull("role");
     boolean hasCover = body.hasNonNull("cover");
-    if (hasRole == hasCover) {
-      throw ApiException.badRequest("exactly one of role (\"user takes this role from start to"
-          + " end\") or cover (\"user takes the shifts of this person from start to end\") must"
-          + " be set");
-    }
-    dev.watchkeeper.oncall.Role role = null;
-    if (hasRole) {
-      String r = text(body, "role", "primary, secondary or shadow");
-      try {
-        role = dev.watchkeeper.oncall.Role.valueOf(r.toUpperCase(Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        throw ApiException.badRequest("role: must be primary, secondary or shadow, got \"" + r
-            + "\"");
-      }
-    }
+    Overrides.requireOneOf(hasRole, hasCover);
+    String role = hasRole ? text(body, "role", "primary, secondary or shadow") : null;
     String cover = hasCover ? text(body, "cover", "the id of the user to cover for") : null;
     String user = text(body, "user", "the id of the user who takes over");
     Instant start = time(body, "start");
     Instant end = time(body, "end");
-    AddResult result = rota.addOverride(id, new Rota.OverrideRequest(role, user, cover, start,
-        end), actor);
-    if (result instanceof AddResult.Created c) {
-      ctx.status(201).json(override(c.override(), c.shifts(), null));
-    } else if (result instanceof AddResult.NoSuchSchedule n) {
-      throw noSchedule(n.scheduleId());
-    } else if (result instanceof AddResult.Invalid i) {
-      throw ApiException.badRequest(i.reason());
-    } else if (result instanceof AddResult.Unprocessable u) {
-      throw new ApiException(422, "unprocessable", u.reason());
-    }
+    AddResult.Created c = Overrides.add(rota, id,
+        Overrides.request(role, cover, user, start, end), actor);
+    ctx.status(201).json(override(c.override(), c.shifts(), null));
   }
 
   private void removeOverride(Context ctx) {
     var principal = auth.require(ctx, Role.RESPONDER);
     String actor = principal.actor();
     String id = ctx.pathParam("id");
-    if (rota.setup().schedule(id).isEmpty()) {
-      throw noSchedule(id);
-    }
-    auth.requireSchedule(ctx, principal, Role.RESPONDER, id);
-    String raw = ctx.pathParam("oid");
-    long oid;
-    try {
-      oid = Long.parseLong(raw);
-    } catch (NumberFormatException e) {
-      throw ApiException.notFound("schedule " + id + " has no override " + raw);
-    }
-    RemoveResult result = rota.removeOverride(id, oid, actor);
-    if (result instanceof RemoveResult.Deleted d) {
-      ctx.json(Map.of("status", "deleted", "override", override(d.override(), List.of(), null)));
-    } else if (result instanceof RemoveResult.Ended e) {
-      ctx.json(Map.of("status", "ended", "override", override(e.override(), List.of(), null)));
-    } else if (result instanceof RemoveResult.AlreadyEnded a) {
-      throw new ApiException(409, "conflict", "override " + oid + " ended at "
-          + a.override().end() + "; it stays as history");
-    } else if (result instanceof RemoveResult.NotFound) {
-      throw rota.setup().schedule(id).isEmpty() ? noSchedule(id)
-          : ApiException.notFound("schedule " + id + " has no override " + oid);
-    }
+    Overrides.authorize(auth, ctx, principal, rota, id);
+    RemoveResult result = Overrides.remove(rota, id, ctx.pathParam("oid"), actor);
+    ctx.json(Map.of("status", result instanceof RemoveResult.Deleted ? "deleted" : "ended",
+        "override", override(Overrides.of(result), List.of(), null)));
   }
 
   private void userFeed(Context ctx) {
@@ -375,14 +329,7 @@ final class ScheduleRoutes {
     if (t == null) {
       return def;
     }
-    return inRange(name, t);
-  }
-
-  private static Instant inRange(String name, Instant t) {
-    if (t.isBefore(EARLIEST) || t.isAfter(LATEST)) {
-      throw ApiException.badRequest(name + ": must be between " + EARLIEST + " and " + LATEST);
-    }
-    return t;
+    return Overrides.inRange(name, t);
   }
 
   private JsonNode body(Context ctx) {
@@ -412,13 +359,13 @@ final class ScheduleRoutes {
           + " 2026-11-23T09:00:00Z");
     }
     try {
-      return inRange(field, OffsetDateTime.parse(v.textValue()).toInstant());
+      return Overrides.inRange(field, OffsetDateTime.parse(v.textValue()).toInstant());
     } catch (DateTimeParseException e) {
       throw ApiException.badRequest(field + ": not an RFC 3339 time like 2026-11-23T09:00:00Z");
     }
   }
 
   static ApiException noSchedule(String id) {
-    return ApiException.notFound("no schedule with id " + id);
+    return Overrides.noSchedule(id);
   }
 }

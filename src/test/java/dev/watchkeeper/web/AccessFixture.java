@@ -46,12 +46,16 @@ final class AccessFixture implements AutoCloseable {
           - id: payments
             levels: [{targets: [{user: carol}]}]
           - id: ledger
-            levels: [{targets: [{schedule: pay-primary}]}]
+            levels: [{targets: [{schedule: pay}]}]
         schedules:
-          - id: pay-primary
-            time_zone: UTC
+          - id: pay
+            name: "<b>Pay</b> rota"
+            time_zone: Europe/Berlin
             layers:
-              - {role: primary, rotation: {weekly: 1}, members: [carol], start: "2026-01-05T09:00"}
+              - role: primary
+                rotation: {daily: 1}
+                members: [carol, erin]
+                start: "2026-01-05T09:00:00"
         services:
           - id: payments
             team: payments-team
@@ -77,7 +81,12 @@ final class AccessFixture implements AutoCloseable {
   }
 
   AccessFixture(Path dir, String security) throws Exception {
-    server = TestServer.of(dir, yaml(dir.resolve("data"), security));
+    this(dir, security, "");
+  }
+
+  /** With {@code extra} top-level YAML (schedules, say) after the fixture's config. */
+  AccessFixture(Path dir, String security, String extra) throws Exception {
+    server = TestServer.of(dir, yaml(dir.resolve("data"), security) + extra);
   }
 
   static JsonNode json(HttpResponse<String> r) throws Exception {

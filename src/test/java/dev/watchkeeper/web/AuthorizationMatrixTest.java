@@ -55,6 +55,12 @@ class AuthorizationMatrixTest {
   /** The role on every team (config-level: users, reloads, audit). */
   record Global(String role) implements Rule {}
 
+  /**
+   * A page: as {@code rule}, except that an anonymous browser asking for it (GET) is sent to the
+   * login form (303); an anonymous form POST is 401.
+   */
+  record Page(Rule rule) implements Rule {}
+
   static final Map<String, Rule> MATRIX = new LinkedHashMap<>();
 
   static {
@@ -129,6 +135,30 @@ class AuthorizationMatrixTest {
     MATRIX.put("GET /api/v1/checks/{id}/pings", new Payments("viewer"));
     MATRIX.put("GET /api/v1/checks/{id}/flips", new Payments("viewer"));
     MATRIX.put("GET /badge/{file}", new Signed());
+    // Pages (web/ui): the same rules as the API they show, with a login redirect for browsers.
+    MATRIX.put("GET /", pub);
+    MATRIX.put("GET /assets/{file}", pub);
+    MATRIX.put("GET /incidents", new Page(new SomeTeam("viewer")));
+    MATRIX.put("GET /incidents/stream", new Page(new SomeTeam("viewer")));
+    MATRIX.put("GET /incidents/{id}", new Page(new Payments("viewer")));
+    for (String action : List.of("acknowledge", "resolve", "snooze", "reassign", "notes")) {
+      MATRIX.put("POST /incidents/{id}/" + action, new Page(new Payments("responder")));
+    }
+    MATRIX.put("GET /oncall", new Page(new SomeTeam("viewer")));
+    MATRIX.put("GET /oncall/{id}", new Page(new SomeTeam("viewer")));
+    MATRIX.put("POST /oncall/{id}/overrides", new Page(new Payments("responder")));
+    MATRIX.put("POST /oncall/{id}/overrides/{oid}/remove", new Page(new Payments("responder")));
+    MATRIX.put("GET /services", new Page(new SomeTeam("viewer")));
+    MATRIX.put("GET /checks", new Page(new SomeTeam("viewer")));
+    MATRIX.put("GET /checks/{id}", new Page(new Payments("viewer")));
+    MATRIX.put("POST /checks/{id}/pause", new Page(new Payments("responder")));
+    MATRIX.put("POST /checks/{id}/resume", new Page(new Payments("responder")));
+    MATRIX.put("GET /dead-letters", new Page(new SomeTeam("viewer")));
+    MATRIX.put("POST /dead-letters/{id}/retry", new Page(new Payments("responder")));
+    MATRIX.put("GET /audit", new Page(new Global("admin")));
+    MATRIX.put("GET /silences", new Page(new SomeTeam("viewer")));
+    MATRIX.put("POST /silences", new Page(new SomeTeam("responder")));
+    MATRIX.put("POST /silences/{silenceID}/expire", new Page(new SomeTeam("responder")));
     for (String p : List.of("/ping/{a}", "/ping/{a}/{b}", "/ping/{a}/{b}/{c}")) {
       for (String m : List.of("GET", "POST", "HEAD")) {
         MATRIX.put(m + " " + p, new Signed());
@@ -195,13 +225,16 @@ class AuthorizationMatrixTest {
       for (String route : registered) {
         String method = route.substring(0, route.indexOf(' '));
         String path = route.substring(route.indexOf(' ') + 1);
-        String id = path.startsWith("/api/v1/incidents/") ? Long.toString(incident)
+        String id = path.startsWith("/api/v1/incidents/") || path.startsWith("/incidents/")
+            ? Long.toString(incident)
             : path.startsWith("/api/v1/requests/") ? requestId
             : path.startsWith("/api/v1/notifications/") ? Long.toString(notification[0])
             : path.startsWith("/api/v1/tokens/") ? victimId
             : path.startsWith("/api/v1/users/") ? "carol"
-            : path.startsWith("/api/v1/checks/") ? check
-            : path.startsWith("/api/v1/schedules/") ? "pay-primary"
+            : path.startsWith("/api/v1/checks/") || path.startsWith("/checks/") ? check
+            : path.startsWith("/dead-letters/") ? Long.toString(notification[0])
+            : path.startsWith("/api/v1/schedules/") || path.startsWith("/oncall/")
+                ? "pay"
             : "nosuch";
         String concrete = path.replace("{id}", id);
         for (Map.Entry<String, String> p : params.entrySet()) {
@@ -212,12 +245,14 @@ class AuthorizationMatrixTest {
         // Denied callers first, then the allowed ones with the admin last: an allowed call may
         // change things (ack, delete) that the next caller's call would then not find.
         List<Caller> order = new ArrayList<>(List.of(Caller.values()));
-        order.sort(java.util.Comparator.comparing(c -> expectedDenial(rule, c) == null));
+        order.sort(java.util.Comparator.comparing(c -> expectedDenial(rule, c, method) == null));
         for (Caller caller : order) {
-          HttpResponse<String> r = f.send(method, concrete, tokens.get(caller), body, Map.of());
+          HttpResponse<String> r = concrete.endsWith("/stream")
+              ? openAndClose(f, concrete, tokens.get(caller))
+              : f.send(method, concrete, tokens.get(caller), body, Map.of());
           calls++;
           int status = r.statusCode();
-          Integer denied = expectedDenial(rule, caller);
+          Integer denied = expectedDenial(rule, caller, method);
           if (denied != null && status >= 200 && status < 300) {
             unauthorised2xx++;
           }
@@ -236,6 +271,49 @@ class AuthorizationMatrixTest {
       assertThat(unauthorised2xx).isZero();
       assertThat(calls).isEqualTo(registered.size() * Caller.values().length);
     }
+  }
+
+  /**
+   * A live stream never ends by itself: its status and first bytes are read, then the
+   * connection is closed.
+   */
+  static HttpResponse<String> openAndClose(AccessFixture f, String path, String token)
+      throws Exception {
+    var b = java.net.http.HttpRequest.newBuilder(java.net.URI.create(f.server.url(path))).GET();
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    HttpResponse<java.io.InputStream> r = f.server.http.send(b.build(),
+        HttpResponse.BodyHandlers.ofInputStream());
+    try (java.io.InputStream in = r.body()) {
+      String head = r.statusCode() == 200 ? "" : new String(in.readAllBytes(),
+          java.nio.charset.StandardCharsets.UTF_8);
+      return new HttpResponse<>() {
+        public int statusCode() { return r.statusCode(); }
+        public java.net.http.HttpRequest request() { return r.request(); }
+        public java.util.Optional<HttpResponse<String>> previousResponse() {
+          return java.util.Optional.empty();
+        }
+        public java.net.http.HttpHeaders headers() { return r.headers(); }
+        public String body() { return head; }
+        public java.util.Optional<javax.net.ssl.SSLSession> sslSession() {
+          return r.sslSession();
+        }
+        public java.net.URI uri() { return r.uri(); }
+        public java.net.http.HttpClient.Version version() { return r.version(); }
+      };
+    }
+  }
+
+  /** The status a caller must get for {@code method}, or null when it may call. */
+  static Integer expectedDenial(Rule rule, Caller caller, String method) {
+    if (rule instanceof Page page) {
+      if (caller == Caller.ANONYMOUS) {
+        return method.equals("GET") ? 303 : 401;
+      }
+      return expectedDenial(page.rule(), caller);
+    }
+    return expectedDenial(rule, caller);
   }
 
   /** The status a caller must get, or null when it may call (any non-401/403 answer). */

@@ -38,7 +38,7 @@ class TeamSchedulesApiTest {
 
   private HttpResponse<String> override(String token) throws Exception {
     Instant start = Instant.now().truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
-    return f.send("POST", "/api/v1/schedules/pay-primary/overrides", token, """
+    return f.send("POST", "/api/v1/schedules/pay/overrides", token, """
         {"role":"primary","user":"erin","start":"%s","end":"%s"}"""
         .formatted(start, start.plus(Duration.ofHours(2))), Map.of());
   }
@@ -49,24 +49,24 @@ class TeamSchedulesApiTest {
     assertThat(other.statusCode()).isEqualTo(403);
     assertThat(json(other).get("message").asText()).isEqualTo("token:batch-admin has admin on"
         + " batch-team; this needs responder on a team whose services page schedule"
-        + " \"pay-primary\" (payments-team)");
+        + " \"pay\" (payments-team)");
     HttpResponse<String> own = override(payResponder);
     assertThat(own.statusCode()).as(own.body()).isEqualTo(201);
     String oid = json(own).get("id").asText();
-    assertThat(f.send("DELETE", "/api/v1/schedules/pay-primary/overrides/" + oid, batchAdmin,
+    assertThat(f.send("DELETE", "/api/v1/schedules/pay/overrides/" + oid, batchAdmin,
         null, Map.of()).statusCode()).isEqualTo(403);
-    assertThat(f.send("DELETE", "/api/v1/schedules/pay-primary/overrides/" + oid, payResponder,
+    assertThat(f.send("DELETE", "/api/v1/schedules/pay/overrides/" + oid, payResponder,
         null, Map.of()).statusCode()).isEqualTo(200);
     // Everyone may still read who is on call: that is the contact sheet.
-    assertThat(f.server.get("/api/v1/schedules/pay-primary", batchAdmin).statusCode())
+    assertThat(f.server.get("/api/v1/schedules/pay", batchAdmin).statusCode())
         .isEqualTo(200);
   }
 
   @Test
   void feedUrlsAreForTheResponsiblesTeamsOnly() throws Exception {
-    assertThat(json(f.server.get("/api/v1/schedules/pay-primary", payResponder))
+    assertThat(json(f.server.get("/api/v1/schedules/pay", payResponder))
         .get("ical_url").asText()).contains("/ical/schedules/");
-    assertThat(json(f.server.get("/api/v1/schedules/pay-primary", batchAdmin))
+    assertThat(json(f.server.get("/api/v1/schedules/pay", batchAdmin))
         .hasNonNull("ical_url")).isFalse();
     assertThat(json(f.server.get("/api/v1/users/carol/ical", payResponder))
         .get("ical_url").asText()).contains("/ical/users/");

@@ -4,11 +4,8 @@ import dev.watchkeeper.access.Principal;
 import dev.watchkeeper.config.WatchkeeperConfig.Role;
 import dev.watchkeeper.web.ApiException;
 import dev.watchkeeper.web.Auth;
+import dev.watchkeeper.web.SilenceTeams;
 import io.javalin.http.Context;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
-import java.util.Set;
 
 /**
  * Authentication for the Alertmanager-compatible endpoints: the same credentials as the rest of
@@ -40,12 +37,9 @@ final class AlertmanagerAuth {
     return auth.canSee(p, service);
   }
 
-  /**
-   * Whether {@code p} may see a silence of {@code team}: a silence of every team (null) mutes
-   * everyone's alerts, so every viewer sees it; a team's silence is seen by that team's viewers.
-   */
+  /** Whether {@code p} may see a silence of {@code team} ({@link SilenceTeams#canSee}). */
   boolean canSeeSilenceOf(Principal p, String team) {
-    return team == null || p.grants().allows(Role.VIEWER, Set.of(team));
+    return SilenceTeams.canSee(p, team);
   }
 
   /** 403 unless {@code p} has {@code role} on {@code team} (null: on every team). */
@@ -58,29 +52,16 @@ final class AlertmanagerAuth {
   }
 
   /**
-   * The team a new silence of {@code p} belongs to when the request names none: every team for a
-   * global responder, else the one team {@code p} is responder on; with several, 400 asking which.
+   * The team a silence is saved for ({@link SilenceTeams#resolve}), with its errors in
+   * Alertmanager's shape: 400 {@code invalid silence: team: ...}, or 403.
    */
-  String defaultSilenceTeam(Principal p) {
-    if (p.grants().allowsGlobally(Role.RESPONDER)) {
-      return null;
+  String silenceTeam(Context ctx, Principal p, String requested,
+      dev.watchkeeper.mute.Silence prev) {
+    try {
+      return SilenceTeams.resolve(auth, ctx, p, requested, prev);
+    } catch (ApiException e) {
+      throw new AlertmanagerError(e.status(), e.status() == 400
+          ? "invalid silence: " + e.getMessage() : e.getMessage());
     }
-    List<String> teams = new ArrayList<>();
-    p.grants().teams().forEach((team, role) -> {
-      if (role.includes(Role.RESPONDER)) {
-        teams.add(team);
-      }
-    });
-    if (teams.size() == 1) {
-      return teams.get(0);
-    }
-    Collections.sort(teams);
-    throw new AlertmanagerError(400, "invalid silence: team: required, because "
-        + p.actor() + " is responder on several teams (" + String.join(", ", teams)
-        + "); name the team the silence is for");
-  }
-
-  boolean teamExists(String team) {
-    return auth.teamExists(team);
   }
 }

@@ -159,15 +159,8 @@ public final class AlertmanagerSilenceRoutes {
       request = new SilenceRequest(request.id(), request.matchers(), request.startsAt(),
           request.endsAt(), request.createdBy(), request.comment(), prev.expireWhenResolved());
     }
-    String team = request.team();
-    if (team == null) {
-      // Left out: an update keeps the silence's team; a new one gets the caller's.
-      team = prev != null ? prev.team() : auth.defaultSilenceTeam(token);
-    } else if (!auth.teamExists(team)) {
-      throw invalid(List.of("team: no team \"" + team + "\" in the config"));
-    }
-    auth.requireTeam(ctx, token, Role.RESPONDER, team);
-    request = request.forTeam(team);
+    // Left out: an update keeps the silence's team; a new one gets the caller's.
+    request = request.forTeam(auth.silenceTeam(ctx, token, request.team(), prev));
     SilenceResult result = silences.save(request, token.name());
     if (result instanceof SilenceResult.Saved saved) {
       ctx.json(Map.of("silenceID", saved.silence().id()));
