@@ -16,6 +16,7 @@ import dev.watchkeeper.check.CheckDeadlines;
 import dev.watchkeeper.check.CheckMetrics;
 import dev.watchkeeper.check.Checks;
 import dev.watchkeeper.check.FlipSender;
+import dev.watchkeeper.check.PingFolder;
 import dev.watchkeeper.check.PingWriter;
 import dev.watchkeeper.check.probe.ProbeRunner;
 import dev.watchkeeper.check.probe.Prober;
@@ -105,6 +106,7 @@ public final class Application implements AutoCloseable {
   private final HttpServer http;
   private final FlipSender flips;
   private final PingWriter pings;
+  private final PingFolder folder;
   private final CheckDeadlines deadlines;
   private final UdpListener udp;
   private final ProbeRunner probes;
@@ -195,13 +197,20 @@ public final class Application implements AutoCloseable {
       this.flips = new FlipSender(checkStore, committer, clock);
       Checks checks = new Checks(checkStore, clock, flips::wake,
           () -> config.get().checks().keepPings());
+      // Pings answered OK before a crash and not yet folded into the checks: folded first.
+      int logged = checks.recover();
+      if (logged > 0) {
+        LogEvent.CHECK_PING_LOG_RECOVERED.info(log).addKeyValue("pings", logged)
+            .log("pings of the ping log folded into the checks at start");
+      }
       syncChecks(checks, c);
       config.onChange(n -> syncChecks(checks, n));
       this.pings = new PingWriter(checks, meters);
+      this.folder = new PingFolder(checks, () -> config.get().checks().foldInterval());
       this.deadlines = new CheckDeadlines(checks, clock);
-      new CheckMetrics(checkStore, clock, meters);
+      new CheckMetrics(checks.store(), clock, meters);
       this.udp = new UdpListener(config, checks, pings, clock, meters);
-      this.probes = new ProbeRunner(checkStore, pings, prober(config, clock), clock);
+      this.probes = new ProbeRunner(checks.store(), pings, prober(config, clock), clock);
       config.onChange(n -> probes.reschedule(probes(n)));
       dev.watchkeeper.web.AccessStores access = new dev.watchkeeper.web.AccessStores(
           new JdbcAccountStore(db), new JdbcSessionStore(db), new JdbcTokenStore(db),
@@ -424,6 +433,7 @@ public final class Application implements AutoCloseable {
     app.deliveries.start(DELIVERY_THREADS);
     app.flips.start();
     app.deadlines.start();
+    app.folder.start();
     app.probes.reschedule(probes(config.get()));
     try {
       app.udp.start();
@@ -432,6 +442,7 @@ public final class Application implements AutoCloseable {
       app.probes.close();
       app.udp.close();
       app.pings.close();
+      app.folder.close();
       app.deadlines.close();
       app.flips.close();
       app.committer.close();
@@ -472,6 +483,7 @@ public final class Application implements AutoCloseable {
     probes.close();
     udp.close();
     pings.close();
+    folder.close();
     deadlines.close();
     flips.close();
     committer.close();

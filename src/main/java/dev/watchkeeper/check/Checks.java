@@ -22,7 +22,7 @@ import java.util.UUID;
 public final class Checks {
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  private final CheckStore store;
+  private final LiveCheckStore store;
   private final Clock clock;
   private final Runnable flipped;
   private final java.util.function.IntSupplier keepPings;
@@ -38,7 +38,7 @@ public final class Checks {
    */
   public Checks(CheckStore store, Clock clock, Runnable flipped,
       java.util.function.IntSupplier keepPings) {
-    this.store = store;
+    this.store = store instanceof LiveCheckStore live ? live : new LiveCheckStore(store);
     this.clock = clock;
     this.flipped = flipped;
     this.keepPings = keepPings;
@@ -48,8 +48,30 @@ public final class Checks {
   /** Pruning runs when a check's ping count crosses a multiple of this (amortised). */
   static final int PRUNE_EVERY = 20;
 
+  /** The checks as they are now (the stored rows with the state pings changed since a fold). */
   public CheckStore store() {
     return store;
+  }
+
+  /**
+   * Writes the state pings changed into the checks table and moves logged pings into the
+   * history (pruned to {@code keepPings} per check); returns how many pings were folded.
+   */
+  public int fold() {
+    return store.fold(keepPings.getAsInt());
+  }
+
+  /**
+   * At start-up, before serving: applies the logged pings that the stored states do not include
+   * yet (after a crash) and folds them; returns how many logged pings there were.
+   */
+  public int recover() {
+    return store.recover(keepPings.getAsInt());
+  }
+
+  /** How many checks have a state not yet folded. */
+  public int unfoldedChecks() {
+    return store.dirtyChecks();
   }
 
   public Clock clock() {
@@ -168,8 +190,10 @@ public final class Checks {
   }
 
   /**
-   * Stores pings and applies them, in order, in one transaction. Returns, per ping, whether its
-   * check exists (a check deleted since the ping was looked up: not stored).
+   * Stores pings and applies them, in order, in one transaction: they are appended to the ping
+   * log, the flips they cause are written, and the states they leave are kept in memory until
+   * the next {@link #fold}. Returns, per ping, whether its check exists (a check deleted since
+   * the ping was looked up: not stored).
    */
   public List<Boolean> record(List<Ping> pings) {
     List<Boolean> found = store.inTransaction(tx -> recordIn(tx, pings));
@@ -182,12 +206,12 @@ public final class Checks {
     for (Ping p : pings) {
       ids.add(p.checkId());
     }
-    Map<String, Check> checks = new HashMap<>(tx.lock(ids));
+    // Not locked: this process's pings, deadlines and changes are serialised by the live store.
+    Map<String, Check> checks = new HashMap<>(tx.read(ids));
     Map<String, Check> changed = new LinkedHashMap<>();
     Map<String, CheckStatus> before = new HashMap<>();
     Map<String, Instant> starts = new HashMap<>(); // check + rid -> start, within this batch
     List<Ping> stored = new ArrayList<>(pings.size());
-    Map<String, Integer> counts = new HashMap<>();
     List<Boolean> found = new ArrayList<>(pings.size());
     for (Ping p : pings) {
       Check c = checks.get(p.checkId());
@@ -225,15 +249,14 @@ public final class Checks {
       checks.put(c.id(), r.check());
       changed.put(c.id(), r.check());
       stored.add(ping);
-      counts.merge(c.id(), 1, Integer::sum);
     }
-    tx.insertPings(stored);
-    int keep = keepPings.getAsInt();
+    List<Long> seqs = tx.appendPings(stored);
+    Map<String, Long> lastSeq = new HashMap<>();
+    for (int i = 0; i < stored.size(); i++) {
+      lastSeq.put(stored.get(i).checkId(), seqs.get(i));
+    }
     for (Check c : changed.values()) {
-      tx.updateState(c); // a ping never changes the spec
-      if (c.pings() > keep && c.pings() % PRUNE_EVERY < counts.get(c.id())) {
-        tx.prune(c.id(), keep);
-      }
+      tx.pinged(c, lastSeq.get(c.id()));
     }
     return found;
   }

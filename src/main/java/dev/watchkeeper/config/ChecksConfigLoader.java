@@ -35,11 +35,20 @@ final class ChecksConfigLoader {
     if (!root.has("checks")) {
       return Checks.DEFAULT;
     }
-    ConfigNode n = root.map("checks", "ping_body_limit", "keep_pings", "ping_rate_limit",
+    ConfigNode n = root.map("checks", "ping_body_limit", "keep_pings", "fold_interval",
+        "ping_rate_limit",
         "auto_register", "probe_allow_private_networks", "udp", "ping_keys", "list");
     int bodyLimit = n.integer("ping_body_limit", Checks.DEFAULT_PING_BODY_LIMIT, 0,
         Checks.MAX_PING_BODY_LIMIT);
     int keep = n.integer("keep_pings", Checks.DEFAULT_KEEP_PINGS, 1, 10_000);
+    Duration fold = n.duration("fold_interval", Checks.DEFAULT_FOLD_INTERVAL);
+    if (fold.compareTo(Checks.MIN_FOLD_INTERVAL) < 0
+        || fold.compareTo(Checks.MAX_FOLD_INTERVAL) > 0) {
+      problems.error(n.path("fold_interval"), "must be between "
+          + ConfigNode.show(Checks.MIN_FOLD_INTERVAL) + " and "
+          + ConfigNode.show(Checks.MAX_FOLD_INTERVAL) + ", got " + ConfigNode.show(fold));
+      fold = Checks.DEFAULT_FOLD_INTERVAL;
+    }
     ConfigNode rate = n.map("ping_rate_limit", "pings_per_second", "burst");
     double perSecond = rate.positiveNumber("pings_per_second", Checks.DEFAULT_PINGS_PER_SECOND);
     int burst = rate.integer("burst", Checks.DEFAULT_PING_BURST, 1, 1_000_000);
@@ -108,7 +117,7 @@ final class ChecksConfigLoader {
     if (list.size() > MAX_CHECKS) {
       problems.error(n.path("list"), "at most " + MAX_CHECKS + " checks, got " + list.size());
     }
-    return new Checks(bodyLimit, keep, perSecond, burst, autoPeriod, autoGrace, allow, udp, keys,
+    return new Checks(bodyLimit, keep, fold, perSecond, burst, autoPeriod, autoGrace, allow, udp, keys,
         list);
   }
 
