@@ -107,6 +107,7 @@ public final class Application implements AutoCloseable {
   private final FlipSender flips;
   private final PingWriter pings;
   private final PingFolder folder;
+  private final dev.watchkeeper.check.CheckStore checkStore;
   private final CheckDeadlines deadlines;
   private final UdpListener udp;
   private final ProbeRunner probes;
@@ -207,11 +208,13 @@ public final class Application implements AutoCloseable {
       config.onChange(n -> syncChecks(checks, n));
       this.pings = new PingWriter(checks, meters);
       this.folder = new PingFolder(checks, () -> config.get().checks().foldInterval());
+      this.checkStore = checks.store();
       this.deadlines = new CheckDeadlines(checks, clock);
       new CheckMetrics(checks.store(), clock, meters);
       this.udp = new UdpListener(config, checks, pings, clock, meters);
       this.probes = new ProbeRunner(checks.store(), pings, prober(config, clock), clock);
-      config.onChange(n -> probes.reschedule(probes(n)));
+      config.onChange(n -> probes.reschedule(probes(n, checks.store())));
+      checks.onProbesChanged(() -> probes.reschedule(probes(config.get(), checks.store())));
       dev.watchkeeper.web.AccessStores access = new dev.watchkeeper.web.AccessStores(
           new JdbcAccountStore(db), new JdbcSessionStore(db), new JdbcTokenStore(db),
           new Passwords(Passwords.DEFAULT_COST,
@@ -251,13 +254,41 @@ public final class Application implements AutoCloseable {
     }
   }
 
-  /** The probes of the config file. */
-  static List<ProbeRunner.Scheduled> probes(WatchkeeperConfig c) {
+  /** The probes of the config file and those made through the API. */
+  static List<ProbeRunner.Scheduled> probes(WatchkeeperConfig c,
+      dev.watchkeeper.check.CheckStore store) {
     List<ProbeRunner.Scheduled> out = new ArrayList<>();
     for (WatchkeeperConfig.ConfiguredCheck cc : c.checks().list()) {
       if (cc.probe() != null) {
         out.add(new ProbeRunner.Scheduled(cc.spec().service(), cc.spec().slug(), cc.probe()));
       }
+    }
+    try {
+      store.probeDefinitions().forEach((id, json) -> {
+        dev.watchkeeper.check.Check check = store.find(id).orElse(null);
+        if (check == null) {
+          return;
+        }
+        try {
+          dev.watchkeeper.config.ProbeDefinition.Parsed p = dev.watchkeeper.config
+              .ProbeDefinition.parse(new com.fasterxml.jackson.databind.ObjectMapper()
+                  .readTree(json), "probe");
+          if (p.probe() != null) {
+            out.add(new ProbeRunner.Scheduled(check.spec().service(), check.spec().slug(),
+                p.probe()));
+          } else {
+            LogEvent.PROBE_DEFINITION_UNREADABLE.error(log).addKeyValue("check", id)
+                .addKeyValue("problems", String.join("; ", p.errors()))
+                .log("a stored probe definition is invalid; the probe does not run");
+          }
+        } catch (java.io.IOException e) {
+          LogEvent.PROBE_DEFINITION_UNREADABLE.error(log).addKeyValue("check", id).setCause(e)
+              .log("a stored probe definition is not JSON; the probe does not run");
+        }
+      });
+    } catch (RuntimeException e) {
+      LogEvent.PROBE_DEFINITION_UNREADABLE.error(log).setCause(e)
+          .log("the probes made through the API could not be read; they do not run");
     }
     return out;
   }
@@ -434,7 +465,7 @@ public final class Application implements AutoCloseable {
     app.flips.start();
     app.deadlines.start();
     app.folder.start();
-    app.probes.reschedule(probes(config.get()));
+    app.probes.reschedule(probes(config.get(), app.checkStore));
     try {
       app.udp.start();
       app.http.start();

@@ -65,6 +65,17 @@ public interface CheckStore {
   /** Removes a check's pings beyond the newest {@code keep}. */
   void prunePings(String checkId, int keep);
 
+  /** The probe definitions (JSON, as in the config file) of checks made through the API, by id. */
+  Map<String, String> probeDefinitions();
+
+  /** A probe's consecutive failures and successes, as last saved (zeros if never). */
+  record ProbeCounters(int failures, int successes) {}
+
+  ProbeCounters probeCounters(String checkId);
+
+  /** Saves a probe's counters (durably: a restart continues from them). */
+  void saveProbeCounters(String checkId, ProbeCounters counters);
+
   /** What a transaction can do. */
   interface Tx {
     /** Reads these checks without locking them (absent ids are left out). */
@@ -117,6 +128,9 @@ public interface CheckStore {
     void delete(String id);
 
     void insertFlip(Flip f);
+
+    /** Sets the probe definition (JSON) of a check made through the API. */
+    void setProbe(String id, String definition);
 
     /** Removes the check's pings beyond the newest {@code keep}. */
     void prune(String checkId, int keep);

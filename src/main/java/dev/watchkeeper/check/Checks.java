@@ -88,10 +88,25 @@ public final class Checks {
     record Conflict(String message) implements Outcome {}
   }
 
+  private volatile Runnable probesChanged = () -> {};
+
+  /** Told after a probe made through the API was created, changed or deleted. */
+  public void onProbesChanged(Runnable r) {
+    this.probesChanged = r;
+  }
+
   /** Creates a check (API, or an unknown slug pinged with {@code ?create=1}). */
   public Outcome create(CheckSpec spec, Check.Origin origin) {
+    return create(spec, origin, null);
+  }
+
+  /**
+   * Creates a check; {@code probe} is the definition (JSON, as in the config file) of a probe
+   * check made through the API, else null.
+   */
+  public Outcome create(CheckSpec spec, Check.Origin origin, String probe) {
     Instant now = clock.instant();
-    return store.inTransaction(tx -> {
+    Outcome o = store.inTransaction(tx -> {
       if (store.findBySlug(spec.service(), spec.slug()).isPresent()) {
         return new Outcome.Conflict("service " + spec.service() + " has a check with slug \""
             + spec.slug() + "\" already");
@@ -103,12 +118,24 @@ public final class Checks {
       Check c = new Check(UUID.randomUUID().toString(), origin, spec, newBadgeKey(),
           CheckStatus.NEW, null, null, null, null, 0, now, now);
       tx.insert(c);
+      if (probe != null) {
+        tx.setProbe(c.id(), probe);
+      }
       return new Outcome.Done(c);
     });
+    if (probe != null && o instanceof Outcome.Done) {
+      probesChanged.run();
+    }
+    return o;
   }
 
   /** Replaces a check's spec; the config file's checks change only with the file. */
   public Outcome update(String id, CheckSpec spec) {
+    return update(id, spec, null);
+  }
+
+  /** Replaces a check's spec and, unless null, its probe definition. */
+  public Outcome update(String id, CheckSpec spec, String probe) {
     Instant now = clock.instant();
     Outcome o = store.inTransaction(tx -> {
       Check c = tx.lock(List.of(id)).get(id);
@@ -130,9 +157,15 @@ public final class Checks {
       if (parentProblem != null) {
         return new Outcome.Conflict(parentProblem);
       }
+      if (probe != null) {
+        tx.setProbe(id, probe);
+      }
       return new Outcome.Done(apply(tx, Heartbeat.respec(c, spec, now), "check changed", now));
     });
     flipped.run();
+    if (o instanceof Outcome.Done d && d.check().spec().kind() == CheckSpec.Kind.PROBE) {
+      probesChanged.run();
+    }
     return o;
   }
 
@@ -178,6 +211,9 @@ public final class Checks {
       return new Outcome.Done(c);
     });
     flipped.run();
+    if (o instanceof Outcome.Done d && d.check().spec().kind() == CheckSpec.Kind.PROBE) {
+      probesChanged.run();
+    }
     return o;
   }
 

@@ -101,9 +101,17 @@ final class LiveCheckStore implements CheckStore {
     }
   }
 
+  /**
+   * A check pinged since the last fold is answered from memory (its spec too: a change of spec
+   * writes the row and drops the in-memory state), which spares the ping path a read.
+   */
   @Override
   public Optional<Check> find(String id) {
-    return db.find(id).map(this::live);
+    Pending p = dirty.get(id);
+    if (p != null) {
+      return Optional.of(p.state());
+    }
+    return db.find(id);
   }
 
   @Override
@@ -178,6 +186,21 @@ final class LiveCheckStore implements CheckStore {
   @Override
   public void prunePings(String checkId, int keep) {
     db.prunePings(checkId, keep);
+  }
+
+  @Override
+  public Map<String, String> probeDefinitions() {
+    return db.probeDefinitions();
+  }
+
+  @Override
+  public ProbeCounters probeCounters(String checkId) {
+    return db.probeCounters(checkId);
+  }
+
+  @Override
+  public void saveProbeCounters(String checkId, ProbeCounters counters) {
+    db.saveProbeCounters(checkId, counters);
   }
 
   /**
@@ -436,6 +459,11 @@ final class LiveCheckStore implements CheckStore {
     @Override
     public void insertFlip(Flip f) {
       tx.insertFlip(f);
+    }
+
+    @Override
+    public void setProbe(String id, String definition) {
+      tx.setProbe(id, definition);
     }
 
     @Override

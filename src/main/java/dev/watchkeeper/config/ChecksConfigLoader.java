@@ -28,6 +28,10 @@ import java.util.UUID;
 final class ChecksConfigLoader {
   static final int MIN_SECRET_LENGTH = 16;
   static final int MAX_CHECKS = 100_000;
+  static final String[] PROBE_KEYS = {"http", "tcp", "tls", "dns", "interval", "timeout",
+      "retries", "failure_threshold", "success_threshold", "method", "headers",
+      "expected_status", "body_contains", "max_latency", "warn_days", "json_path",
+      "json_equals"};
 
   private ChecksConfigLoader() {}
 
@@ -143,10 +147,7 @@ final class ChecksConfigLoader {
         id = null;
       }
     }
-    Probe probe = c.has("probe") ? probe(c.map("probe", "http", "tcp", "tls", "dns", "interval",
-        "timeout", "retries", "failure_threshold", "success_threshold", "method", "headers",
-        "expected_status", "body_contains", "max_latency", "warn_days", "json_path",
-        "json_equals"), problems) : null;
+    Probe probe = c.has("probe") ? probe(c.map("probe", PROBE_KEYS), problems) : null;
     Schedule schedule;
     if (probe != null) {
       if (c.has("period") || c.has("cron")) {
@@ -313,7 +314,7 @@ final class ChecksConfigLoader {
       return Udp.OFF;
     }
     ConfigNode u = n.map("udp", "host", "port", "multicast_group", "interface", "secret",
-        "window");
+        "window", "rate_limit");
     String host = u.string("host", Udp.DEFAULT_HOST);
     int port = u.integer("port", 0, 0, 65535);
     String group = u.string("multicast_group", null);
@@ -337,10 +338,15 @@ final class ChecksConfigLoader {
       problems.error(u.path("window"), "must be between 1s and 1h, got " + ConfigNode.show(window));
       window = Udp.DEFAULT_WINDOW;
     }
-    return new Udp(host, port, group, nif == null || nif.isEmpty() ? null : nif, secret, window);
+    ConfigNode rate = u.map("rate_limit", "datagrams_per_second", "burst");
+    double perSecond = rate.positiveNumber("datagrams_per_second",
+        Udp.DEFAULT_DATAGRAMS_PER_SECOND);
+    int burst = rate.integer("burst", Udp.DEFAULT_BURST, 1, 1_000_000);
+    return new Udp(host, port, group, nif == null || nif.isEmpty() ? null : nif, secret, window,
+        perSecond, burst);
   }
 
-  private static Probe probe(ConfigNode p, Problems problems) {
+  static Probe probe(ConfigNode p, Problems problems) {
     List<String> kinds = new ArrayList<>();
     for (String k : List.of("http", "tcp", "tls", "dns")) {
       if (p.has(k)) {

@@ -424,12 +424,18 @@ public record WatchkeeperConfig(
    *
    * @param multicastGroup a group to join (null: unicast only)
    * @param window how far a datagram's timestamp may be from now (replays outside it are dropped)
+   * @param datagramsPerSecond sustained datagrams per check (a token bucket per check)
+   * @param burst datagrams per check above the sustained rate; beyond, datagrams are dropped and
+   *     counted ({@code watchkeeper_checks_udp_dropped_total{reason="rate_limited"}})
    */
   public record Udp(String host, int port, String multicastGroup, String networkInterface,
-      String secret, Duration window) {
+      String secret, Duration window, double datagramsPerSecond, int burst) {
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final Duration DEFAULT_WINDOW = Duration.ofSeconds(30);
-    public static final Udp OFF = new Udp(DEFAULT_HOST, 0, null, null, null, DEFAULT_WINDOW);
+    public static final double DEFAULT_DATAGRAMS_PER_SECOND = 1;
+    public static final int DEFAULT_BURST = 10;
+    public static final Udp OFF = new Udp(DEFAULT_HOST, 0, null, null, null, DEFAULT_WINDOW,
+        DEFAULT_DATAGRAMS_PER_SECOND, DEFAULT_BURST);
 
     public boolean enabled() {
       return port > 0;
@@ -438,7 +444,8 @@ public record WatchkeeperConfig(
     @Override
     public String toString() {
       return "Udp[host=" + host + ", port=" + port + ", group=" + multicastGroup + ", secret="
-          + (secret == null ? "none" : "***") + ", window=" + window + "]";
+          + (secret == null ? "none" : "***") + ", window=" + window + ", rate="
+          + datagramsPerSecond + "/s, burst=" + burst + "]";
     }
   }
 

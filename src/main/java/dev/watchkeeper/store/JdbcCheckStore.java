@@ -319,6 +319,54 @@ public final class JdbcCheckStore implements CheckStore {
     });
   }
 
+  @Override
+  public Map<String, String> probeDefinitions() {
+    Map<String, String> out = new LinkedHashMap<>();
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps = c.prepareStatement(
+            "SELECT id, probe FROM checks WHERE probe IS NOT NULL ORDER BY id");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.put(rs.getString(1), rs.getString(2));
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StoreException("reading probe definitions failed", e);
+    }
+  }
+
+  @Override
+  public ProbeCounters probeCounters(String checkId) {
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps = c.prepareStatement(
+            "SELECT probe_failures, probe_successes FROM checks WHERE id = ?")) {
+      Sql.bind(ps, checkId);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? new ProbeCounters(rs.getInt(1), rs.getInt(2))
+            : new ProbeCounters(0, 0);
+      }
+    } catch (SQLException e) {
+      throw new StoreException("reading probe counters failed", e);
+    }
+  }
+
+  @Override
+  public void saveProbeCounters(String checkId, ProbeCounters counters) {
+    writeLock.lock();
+    try (Connection c = ds.getConnection()) {
+      db.synchronousFull(c, true);
+      try (PreparedStatement ps = c.prepareStatement(
+          "UPDATE checks SET probe_failures = ?, probe_successes = ? WHERE id = ?")) {
+        Sql.bind(ps, (long) counters.failures(), (long) counters.successes(), checkId);
+        ps.executeUpdate();
+      }
+    } catch (SQLException e) {
+      throw new StoreException("saving probe counters failed", e);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
   private Optional<Check> one(String sql, Object... args) {
     try (Connection c = ds.getConnection()) {
       List<Check> l = checks(c, sql, args);
@@ -667,6 +715,11 @@ public final class JdbcCheckStore implements CheckStore {
               + " reason, severity, suppressed_by, sent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
           f.checkId(), f.service(), f.checkName(), f.at().toEpochMilli(), f.from().wire(),
           f.to().wire(), f.reason(), f.severity().wire(), f.suppressedBy());
+    }
+
+    @Override
+    public void setProbe(String id, String definition) {
+      exec("UPDATE checks SET probe = ? WHERE id = ?", definition, id);
     }
 
     @Override
