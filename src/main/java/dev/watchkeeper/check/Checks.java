@@ -69,6 +69,14 @@ public final class Checks {
     return store.recover(keepPings.getAsInt());
   }
 
+  /**
+   * True when a check with this id existed recently: a ping for it can be queued without reading
+   * it first (the ping writer reads it and reports a check deleted meanwhile as not found).
+   */
+  public boolean known(String id) {
+    return store.known(id);
+  }
+
   /** How many checks have a state not yet folded. */
   public int unfoldedChecks() {
     return store.dirtyChecks();

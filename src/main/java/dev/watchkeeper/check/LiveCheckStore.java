@@ -41,6 +41,13 @@ final class LiveCheckStore implements CheckStore {
   private final CheckStore db;
   private final ReentrantLock lock = new ReentrantLock();
   private final Map<String, Pending> dirty = new ConcurrentHashMap<>();
+  /**
+   * Ids of checks recently found to exist, so that a ping URL naming one needs no read before
+   * its ping is queued (the ping writer reads the check anyway, and answers 404 for one deleted
+   * meanwhile). Bounded: cleared when full.
+   */
+  private final java.util.Set<String> known = ConcurrentHashMap.newKeySet();
+  static final int MAX_KNOWN = 200_000;
   /** Logged pings not yet in the history, in seq order; appended and removed under the lock. */
   private final List<LoggedPing> unfolded = new ArrayList<>();
 
@@ -111,7 +118,21 @@ final class LiveCheckStore implements CheckStore {
     if (p != null) {
       return Optional.of(p.state());
     }
-    return db.find(id);
+    Optional<Check> c = db.find(id);
+    c.ifPresent(found -> remember(found.id()));
+    return c;
+  }
+
+  /** True when a check with this id existed recently (in this process's knowledge). */
+  boolean known(String id) {
+    return known.contains(id) || dirty.containsKey(id);
+  }
+
+  private void remember(String id) {
+    if (known.size() >= MAX_KNOWN) {
+      known.clear();
+    }
+    known.add(id);
   }
 
   @Override
@@ -453,7 +474,10 @@ final class LiveCheckStore implements CheckStore {
     @Override
     public void delete(String id) {
       tx.delete(id);
-      afterCommit.add(() -> dirty.remove(id));
+      afterCommit.add(() -> {
+        dirty.remove(id);
+        known.remove(id);
+      });
     }
 
     @Override
