@@ -32,14 +32,18 @@ import java.util.function.Function;
  * change after this node's next fold.
  */
 final class LiveCheckStore implements CheckStore {
-  /** Checks folded per transaction: short write-lock holds between the ping commits. */
-  static final int FOLD_CHUNK = 1000;
+  /**
+   * Checks folded per transaction: each chunk holds SQLite's one write lock, so it is kept small
+   * (a chunk of 1000 checks touched ~1000 random pages and put ~0.4 s into the pings' p99 on a
+   * busy machine); ping commits get the lock between chunks (the lock is fair).
+   */
+  static final int FOLD_CHUNK = 200;
 
   /** The state pings left a check in, and the seq of the last of them. */
   private record Pending(Check state, long seq) {}
 
   private final CheckStore db;
-  private final ReentrantLock lock = new ReentrantLock();
+  private final ReentrantLock lock = new ReentrantLock(true);
   private final Map<String, Pending> dirty = new ConcurrentHashMap<>();
   /**
    * Ids of checks recently found to exist, so that a ping URL naming one needs no read before

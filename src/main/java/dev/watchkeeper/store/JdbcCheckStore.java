@@ -91,7 +91,13 @@ public final class JdbcCheckStore implements CheckStore {
             st.execute("SET LOCAL synchronous_commit TO OFF");
           }
         }
-        T result = body.apply(new JdbcTx(c));
+        JdbcTx tx = new JdbcTx(c);
+        T result;
+        try {
+          result = body.apply(tx);
+        } finally {
+          tx.closeStatements();
+        }
         c.commit();
         return result;
       } catch (RuntimeException e) {
@@ -458,9 +464,18 @@ public final class JdbcCheckStore implements CheckStore {
   /** One transaction's operations, on its connection. */
   private final class JdbcTx implements Tx {
     private final Connection c;
+    /** Statements of {@link #exec}, prepared once per transaction (a fold runs hundreds). */
+    private final Map<String, PreparedStatement> prepared = new java.util.HashMap<>();
 
     JdbcTx(Connection c) {
       this.c = c;
+    }
+
+    void closeStatements() throws SQLException {
+      for (PreparedStatement ps : prepared.values()) {
+        ps.close();
+      }
+      prepared.clear();
     }
 
     @Override
@@ -739,7 +754,12 @@ public final class JdbcCheckStore implements CheckStore {
     }
 
     private void exec(String sql, Object... args) {
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
+      try {
+        PreparedStatement ps = prepared.get(sql);
+        if (ps == null) {
+          ps = c.prepareStatement(sql);
+          prepared.put(sql, ps);
+        }
         for (int i = 0; i < args.length; i++) {
           Object a = args[i];
           if (a == null) {
