@@ -16,6 +16,7 @@ import dev.watchkeeper.check.CheckDeadlines;
 import dev.watchkeeper.check.CheckMetrics;
 import dev.watchkeeper.check.Checks;
 import dev.watchkeeper.check.FlipSender;
+import dev.watchkeeper.check.PingFolder;
 import dev.watchkeeper.check.PingWriter;
 import dev.watchkeeper.check.probe.ProbeRunner;
 import dev.watchkeeper.check.probe.Prober;
@@ -105,6 +106,8 @@ public final class Application implements AutoCloseable {
   private final HttpServer http;
   private final FlipSender flips;
   private final PingWriter pings;
+  private final PingFolder folder;
+  private final dev.watchkeeper.check.CheckStore checkStore;
   private final CheckDeadlines deadlines;
   private final UdpListener udp;
   private final ProbeRunner probes;
@@ -200,14 +203,23 @@ public final class Application implements AutoCloseable {
       this.flips = new FlipSender(checkStore, committer, clock);
       Checks checks = new Checks(checkStore, clock, flips::wake,
           () -> config.get().checks().keepPings());
+      // Pings answered OK before a crash and not yet folded into the checks: folded first.
+      int logged = checks.recover();
+      if (logged > 0) {
+        LogEvent.CHECK_PING_LOG_RECOVERED.info(log).addKeyValue("pings", logged)
+            .log("pings of the ping log folded into the checks at start");
+      }
       syncChecks(checks, c);
       config.onChange(n -> syncChecks(checks, n));
       this.pings = new PingWriter(checks, meters);
+      this.folder = new PingFolder(checks, () -> config.get().checks().foldInterval());
+      this.checkStore = checks.store();
       this.deadlines = new CheckDeadlines(checks, clock);
-      new CheckMetrics(checkStore, clock, meters);
+      new CheckMetrics(checks.store(), clock, meters);
       this.udp = new UdpListener(config, checks, pings, clock, meters);
-      this.probes = new ProbeRunner(checkStore, pings, prober(config, clock), clock);
-      config.onChange(n -> probes.reschedule(probes(n)));
+      this.probes = new ProbeRunner(checks.store(), pings, prober(config, clock), clock);
+      config.onChange(n -> probes.reschedule(probes(n, checks.store())));
+      checks.onProbesChanged(() -> probes.reschedule(probes(config.get(), checks.store())));
       dev.watchkeeper.web.AccessStores access = new dev.watchkeeper.web.AccessStores(
           new JdbcAccountStore(db), new JdbcSessionStore(db), new JdbcTokenStore(db),
           new Passwords(Passwords.DEFAULT_COST,
@@ -247,13 +259,41 @@ public final class Application implements AutoCloseable {
     }
   }
 
-  /** The probes of the config file. */
-  static List<ProbeRunner.Scheduled> probes(WatchkeeperConfig c) {
+  /** The probes of the config file and those made through the API. */
+  static List<ProbeRunner.Scheduled> probes(WatchkeeperConfig c,
+      dev.watchkeeper.check.CheckStore store) {
     List<ProbeRunner.Scheduled> out = new ArrayList<>();
     for (WatchkeeperConfig.ConfiguredCheck cc : c.checks().list()) {
       if (cc.probe() != null) {
         out.add(new ProbeRunner.Scheduled(cc.spec().service(), cc.spec().slug(), cc.probe()));
       }
+    }
+    try {
+      store.probeDefinitions().forEach((id, json) -> {
+        dev.watchkeeper.check.Check check = store.find(id).orElse(null);
+        if (check == null) {
+          return;
+        }
+        try {
+          dev.watchkeeper.config.ProbeDefinition.Parsed p = dev.watchkeeper.config
+              .ProbeDefinition.parse(new com.fasterxml.jackson.databind.ObjectMapper()
+                  .readTree(json), "probe");
+          if (p.probe() != null) {
+            out.add(new ProbeRunner.Scheduled(check.spec().service(), check.spec().slug(),
+                p.probe()));
+          } else {
+            LogEvent.PROBE_DEFINITION_UNREADABLE.error(log).addKeyValue("check", id)
+                .addKeyValue("problems", String.join("; ", p.errors()))
+                .log("a stored probe definition is invalid; the probe does not run");
+          }
+        } catch (java.io.IOException e) {
+          LogEvent.PROBE_DEFINITION_UNREADABLE.error(log).addKeyValue("check", id).setCause(e)
+              .log("a stored probe definition is not JSON; the probe does not run");
+        }
+      });
+    } catch (RuntimeException e) {
+      LogEvent.PROBE_DEFINITION_UNREADABLE.error(log).setCause(e)
+          .log("the probes made through the API could not be read; they do not run");
     }
     return out;
   }
@@ -429,7 +469,8 @@ public final class Application implements AutoCloseable {
     app.deliveries.start(DELIVERY_THREADS);
     app.flips.start();
     app.deadlines.start();
-    app.probes.reschedule(probes(config.get()));
+    app.folder.start();
+    app.probes.reschedule(probes(config.get(), app.checkStore));
     try {
       app.udp.start();
       app.http.start();
@@ -437,6 +478,7 @@ public final class Application implements AutoCloseable {
       app.probes.close();
       app.udp.close();
       app.pings.close();
+      app.folder.close();
       app.deadlines.close();
       app.flips.close();
       app.committer.close();
@@ -477,6 +519,7 @@ public final class Application implements AutoCloseable {
     probes.close();
     udp.close();
     pings.close();
+    folder.close();
     deadlines.close();
     flips.close();
     committer.close();

@@ -18,6 +18,15 @@ public interface CheckStore {
   /** Runs {@code body} in one durable transaction (committed, fsynced, before this returns). */
   <T> T inTransaction(Function<Tx, T> body);
 
+  /**
+   * Runs {@code body} in one transaction that need not be on disk when this returns (background
+   * folds: what they write can be redone from the ping log). A later durable commit makes it
+   * durable too (SQLite's WAL and PostgreSQL's WAL keep commit order).
+   */
+  default <T> T inBackgroundTransaction(Function<Tx, T> body) {
+    return inTransaction(body);
+  }
+
   Optional<Check> find(String id);
 
   Optional<Check> findBySlug(String service, String slug);
@@ -30,8 +39,14 @@ public interface CheckStore {
   /** Every check defined in the config file (for syncing it). */
   List<Check> byOrigin(Check.Origin origin);
 
-  /** The most recent pings of a check, newest first. */
+  /** The most recent pings of a check, newest first (the ping log's and the folded ones). */
   List<Ping> pings(String checkId, int limit);
+
+  /** Every row of the ping log (pings not yet folded), oldest first. */
+  List<LoggedPing> pingLog();
+
+  /** The seq of the last logged ping each check's stored state includes (0: none). */
+  Map<String, Long> pingSeqs(Collection<String> ids);
 
   /** The earliest deadline of any check, read without locking. */
   Optional<Instant> nextDue();
@@ -50,8 +65,22 @@ public interface CheckStore {
   /** Removes a check's pings beyond the newest {@code keep}. */
   void prunePings(String checkId, int keep);
 
+  /** The probe definitions (JSON, as in the config file) of checks made through the API, by id. */
+  Map<String, String> probeDefinitions();
+
+  /** A probe's consecutive failures and successes, as last saved (zeros if never). */
+  record ProbeCounters(int failures, int successes) {}
+
+  ProbeCounters probeCounters(String checkId);
+
+  /** Saves a probe's counters (durably: a restart continues from them). */
+  void saveProbeCounters(String checkId, ProbeCounters counters);
+
   /** What a transaction can do. */
   interface Tx {
+    /** Reads these checks without locking them (absent ids are left out). */
+    Map<String, Check> read(Collection<String> ids);
+
     /** Reads and locks these checks (absent ids are left out). */
     Map<String, Check> lock(Collection<String> ids);
 
@@ -69,21 +98,39 @@ public interface CheckStore {
 
     void insert(Check c);
 
-    void insertPings(List<Ping> pings);
+    /** Appends pings to the ping log; returns their seqs, in order. */
+    List<Long> appendPings(List<Ping> pings);
+
+    /**
+     * The state pings left a check in, {@code pingSeq} being the last of them. A store may keep
+     * it in memory and fold it later (the ping log holds what is needed to redo it).
+     */
+    void pinged(Check c, long pingSeq);
+
+    /**
+     * Writes the state columns of a check and that its state includes the logged pings up to
+     * {@code pingSeq}; a row that already includes a later one is left alone.
+     */
+    void foldState(Check c, long pingSeq);
+
+    /**
+     * Copies logged pings into the ping history (their seq as id); pings already there, or of a
+     * check deleted since, are skipped.
+     */
+    void insertHistory(List<LoggedPing> pings);
+
+    /** Deletes these rows of the ping log. */
+    void deleteLog(List<Long> seqs);
 
     /** Writes the state and spec columns of a check. */
     void update(Check c);
 
-    /**
-     * Writes only the state columns of a check (what a ping changes): an UPDATE that names no
-     * column of the (service, slug), parent or badge indexes leaves those indexes untouched, so
-     * a commit of many pings writes far fewer pages.
-     */
-    void updateState(Check c);
-
     void delete(String id);
 
     void insertFlip(Flip f);
+
+    /** Sets the probe definition (JSON) of a check made through the API. */
+    void setProbe(String id, String definition);
 
     /** Removes the check's pings beyond the newest {@code keep}. */
     void prune(String checkId, int keep);

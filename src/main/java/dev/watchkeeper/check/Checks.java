@@ -22,7 +22,7 @@ import java.util.UUID;
 public final class Checks {
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  private final CheckStore store;
+  private final LiveCheckStore store;
   private final Clock clock;
   private final Runnable flipped;
   private final java.util.function.IntSupplier keepPings;
@@ -38,7 +38,7 @@ public final class Checks {
    */
   public Checks(CheckStore store, Clock clock, Runnable flipped,
       java.util.function.IntSupplier keepPings) {
-    this.store = store;
+    this.store = store instanceof LiveCheckStore live ? live : new LiveCheckStore(store);
     this.clock = clock;
     this.flipped = flipped;
     this.keepPings = keepPings;
@@ -48,8 +48,38 @@ public final class Checks {
   /** Pruning runs when a check's ping count crosses a multiple of this (amortised). */
   static final int PRUNE_EVERY = 20;
 
+  /** The checks as they are now (the stored rows with the state pings changed since a fold). */
   public CheckStore store() {
     return store;
+  }
+
+  /**
+   * Writes the state pings changed into the checks table and moves logged pings into the
+   * history (pruned to {@code keepPings} per check); returns how many pings were folded.
+   */
+  public int fold() {
+    return store.fold(keepPings.getAsInt());
+  }
+
+  /**
+   * At start-up, before serving: applies the logged pings that the stored states do not include
+   * yet (after a crash) and folds them; returns how many logged pings there were.
+   */
+  public int recover() {
+    return store.recover(keepPings.getAsInt());
+  }
+
+  /**
+   * True when a check with this id existed recently: a ping for it can be queued without reading
+   * it first (the ping writer reads it and reports a check deleted meanwhile as not found).
+   */
+  public boolean known(String id) {
+    return store.known(id);
+  }
+
+  /** How many checks have a state not yet folded. */
+  public int unfoldedChecks() {
+    return store.dirtyChecks();
   }
 
   public Clock clock() {
@@ -66,10 +96,25 @@ public final class Checks {
     record Conflict(String message) implements Outcome {}
   }
 
+  private volatile Runnable probesChanged = () -> {};
+
+  /** Told after a probe made through the API was created, changed or deleted. */
+  public void onProbesChanged(Runnable r) {
+    this.probesChanged = r;
+  }
+
   /** Creates a check (API, or an unknown slug pinged with {@code ?create=1}). */
   public Outcome create(CheckSpec spec, Check.Origin origin) {
+    return create(spec, origin, null);
+  }
+
+  /**
+   * Creates a check; {@code probe} is the definition (JSON, as in the config file) of a probe
+   * check made through the API, else null.
+   */
+  public Outcome create(CheckSpec spec, Check.Origin origin, String probe) {
     Instant now = clock.instant();
-    return store.inTransaction(tx -> {
+    Outcome o = store.inTransaction(tx -> {
       if (store.findBySlug(spec.service(), spec.slug()).isPresent()) {
         return new Outcome.Conflict("service " + spec.service() + " has a check with slug \""
             + spec.slug() + "\" already");
@@ -81,12 +126,24 @@ public final class Checks {
       Check c = new Check(UUID.randomUUID().toString(), origin, spec, newBadgeKey(),
           CheckStatus.NEW, null, null, null, null, 0, now, now);
       tx.insert(c);
+      if (probe != null) {
+        tx.setProbe(c.id(), probe);
+      }
       return new Outcome.Done(c);
     });
+    if (probe != null && o instanceof Outcome.Done) {
+      probesChanged.run();
+    }
+    return o;
   }
 
   /** Replaces a check's spec; the config file's checks change only with the file. */
   public Outcome update(String id, CheckSpec spec) {
+    return update(id, spec, null);
+  }
+
+  /** Replaces a check's spec and, unless null, its probe definition. */
+  public Outcome update(String id, CheckSpec spec, String probe) {
     Instant now = clock.instant();
     Outcome o = store.inTransaction(tx -> {
       Check c = tx.lock(List.of(id)).get(id);
@@ -108,9 +165,15 @@ public final class Checks {
       if (parentProblem != null) {
         return new Outcome.Conflict(parentProblem);
       }
+      if (probe != null) {
+        tx.setProbe(id, probe);
+      }
       return new Outcome.Done(apply(tx, Heartbeat.respec(c, spec, now), "check changed", now));
     });
     flipped.run();
+    if (o instanceof Outcome.Done d && d.check().spec().kind() == CheckSpec.Kind.PROBE) {
+      probesChanged.run();
+    }
     return o;
   }
 
@@ -156,6 +219,9 @@ public final class Checks {
       return new Outcome.Done(c);
     });
     flipped.run();
+    if (o instanceof Outcome.Done d && d.check().spec().kind() == CheckSpec.Kind.PROBE) {
+      probesChanged.run();
+    }
     return o;
   }
 
@@ -168,8 +234,10 @@ public final class Checks {
   }
 
   /**
-   * Stores pings and applies them, in order, in one transaction. Returns, per ping, whether its
-   * check exists (a check deleted since the ping was looked up: not stored).
+   * Stores pings and applies them, in order, in one transaction: they are appended to the ping
+   * log, the flips they cause are written, and the states they leave are kept in memory until
+   * the next {@link #fold}. Returns, per ping, whether its check exists (a check deleted since
+   * the ping was looked up: not stored).
    */
   public List<Boolean> record(List<Ping> pings) {
     List<Boolean> found = store.inTransaction(tx -> recordIn(tx, pings));
@@ -182,12 +250,12 @@ public final class Checks {
     for (Ping p : pings) {
       ids.add(p.checkId());
     }
-    Map<String, Check> checks = new HashMap<>(tx.lock(ids));
+    // Not locked: this process's pings, deadlines and changes are serialised by the live store.
+    Map<String, Check> checks = new HashMap<>(tx.read(ids));
     Map<String, Check> changed = new LinkedHashMap<>();
     Map<String, CheckStatus> before = new HashMap<>();
     Map<String, Instant> starts = new HashMap<>(); // check + rid -> start, within this batch
     List<Ping> stored = new ArrayList<>(pings.size());
-    Map<String, Integer> counts = new HashMap<>();
     List<Boolean> found = new ArrayList<>(pings.size());
     for (Ping p : pings) {
       Check c = checks.get(p.checkId());
@@ -225,15 +293,14 @@ public final class Checks {
       checks.put(c.id(), r.check());
       changed.put(c.id(), r.check());
       stored.add(ping);
-      counts.merge(c.id(), 1, Integer::sum);
     }
-    tx.insertPings(stored);
-    int keep = keepPings.getAsInt();
+    List<Long> seqs = tx.appendPings(stored);
+    Map<String, Long> lastSeq = new HashMap<>();
+    for (int i = 0; i < stored.size(); i++) {
+      lastSeq.put(stored.get(i).checkId(), seqs.get(i));
+    }
     for (Check c : changed.values()) {
-      tx.updateState(c); // a ping never changes the spec
-      if (c.pings() > keep && c.pings() % PRUNE_EVERY < counts.get(c.id())) {
-        tx.prune(c.id(), keep);
-      }
+      tx.pinged(c, lastSeq.get(c.id()));
     }
     return found;
   }

@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * So "OK" is answered only for a ping that is durably stored, at one fsync per batch instead of
  * one per ping. A failed transaction fails every ping in it (the sender gets a 503 and may retry).
  *
- * <p>Threading: {@link #submit} from any thread; one writer thread of its own.
+ * <p>Threading: {@link #submit} from any thread; one writer thread of its own. The futures are
+ * completed on another thread ({@code wk-ping-answer}): what depends on them (writing the HTTP
+ * answers) must not hold up the next commit.
  */
 public final class PingWriter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PingWriter.class);
@@ -36,6 +38,12 @@ public final class PingWriter implements AutoCloseable {
   private final Checks checks;
   private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
   private final Thread writer;
+  private final java.util.concurrent.ExecutorService answers =
+      java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "wk-ping-answer");
+        t.setDaemon(true);
+        return t;
+      });
   private final DistributionSummary batchSize;
   private final Counter stored;
   private volatile boolean closing;
@@ -96,15 +104,29 @@ public final class PingWriter implements AutoCloseable {
     } catch (RuntimeException e) {
       LogEvent.CHECK_PINGS_FAILED.error(log).addKeyValue("pings", group.size()).setCause(e)
           .log("storing pings failed; they were answered 503");
-      for (Pending p : group) {
-        p.future().completeExceptionally(new Unavailable("the ping could not be stored"));
-      }
+      List<Pending> failed = List.copyOf(group);
+      answer(() -> {
+        for (Pending p : failed) {
+          p.future().completeExceptionally(new Unavailable("the ping could not be stored"));
+        }
+      });
       return;
     }
     batchSize.record(group.size());
     stored.increment(group.size());
-    for (int i = 0; i < group.size(); i++) {
-      group.get(i).future().complete(found.get(i));
+    List<Pending> done = List.copyOf(group);
+    answer(() -> {
+      for (int i = 0; i < done.size(); i++) {
+        done.get(i).future().complete(found.get(i));
+      }
+    });
+  }
+
+  private void answer(Runnable r) {
+    try {
+      answers.execute(r);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      r.run(); // closed: answer here
     }
   }
 
@@ -121,6 +143,12 @@ public final class PingWriter implements AutoCloseable {
     queue.drainTo(rest);
     if (!rest.isEmpty()) {
       commit(rest);
+    }
+    answers.shutdown();
+    try {
+      answers.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }

@@ -28,6 +28,10 @@ import java.util.UUID;
 final class ChecksConfigLoader {
   static final int MIN_SECRET_LENGTH = 16;
   static final int MAX_CHECKS = 100_000;
+  static final String[] PROBE_KEYS = {"http", "tcp", "tls", "dns", "interval", "timeout",
+      "retries", "failure_threshold", "success_threshold", "method", "headers",
+      "expected_status", "body_contains", "max_latency", "warn_days", "json_path",
+      "json_equals"};
 
   private ChecksConfigLoader() {}
 
@@ -35,11 +39,20 @@ final class ChecksConfigLoader {
     if (!root.has("checks")) {
       return Checks.DEFAULT;
     }
-    ConfigNode n = root.map("checks", "ping_body_limit", "keep_pings", "ping_rate_limit",
+    ConfigNode n = root.map("checks", "ping_body_limit", "keep_pings", "fold_interval",
+        "ping_rate_limit",
         "auto_register", "probe_allow_private_networks", "udp", "ping_keys", "list");
     int bodyLimit = n.integer("ping_body_limit", Checks.DEFAULT_PING_BODY_LIMIT, 0,
         Checks.MAX_PING_BODY_LIMIT);
     int keep = n.integer("keep_pings", Checks.DEFAULT_KEEP_PINGS, 1, 10_000);
+    Duration fold = n.duration("fold_interval", Checks.DEFAULT_FOLD_INTERVAL);
+    if (fold.compareTo(Checks.MIN_FOLD_INTERVAL) < 0
+        || fold.compareTo(Checks.MAX_FOLD_INTERVAL) > 0) {
+      problems.error(n.path("fold_interval"), "must be between "
+          + ConfigNode.show(Checks.MIN_FOLD_INTERVAL) + " and "
+          + ConfigNode.show(Checks.MAX_FOLD_INTERVAL) + ", got " + ConfigNode.show(fold));
+      fold = Checks.DEFAULT_FOLD_INTERVAL;
+    }
     ConfigNode rate = n.map("ping_rate_limit", "pings_per_second", "burst");
     double perSecond = rate.positiveNumber("pings_per_second", Checks.DEFAULT_PINGS_PER_SECOND);
     int burst = rate.integer("burst", Checks.DEFAULT_PING_BURST, 1, 1_000_000);
@@ -108,7 +121,7 @@ final class ChecksConfigLoader {
     if (list.size() > MAX_CHECKS) {
       problems.error(n.path("list"), "at most " + MAX_CHECKS + " checks, got " + list.size());
     }
-    return new Checks(bodyLimit, keep, perSecond, burst, autoPeriod, autoGrace, allow, udp, keys,
+    return new Checks(bodyLimit, keep, fold, perSecond, burst, autoPeriod, autoGrace, allow, udp, keys,
         list);
   }
 
@@ -134,10 +147,7 @@ final class ChecksConfigLoader {
         id = null;
       }
     }
-    Probe probe = c.has("probe") ? probe(c.map("probe", "http", "tcp", "tls", "dns", "interval",
-        "timeout", "retries", "failure_threshold", "success_threshold", "method", "headers",
-        "expected_status", "body_contains", "max_latency", "warn_days", "json_path",
-        "json_equals"), problems) : null;
+    Probe probe = c.has("probe") ? probe(c.map("probe", PROBE_KEYS), problems) : null;
     Schedule schedule;
     if (probe != null) {
       if (c.has("period") || c.has("cron")) {
@@ -304,7 +314,7 @@ final class ChecksConfigLoader {
       return Udp.OFF;
     }
     ConfigNode u = n.map("udp", "host", "port", "multicast_group", "interface", "secret",
-        "window");
+        "window", "rate_limit");
     String host = u.string("host", Udp.DEFAULT_HOST);
     int port = u.integer("port", 0, 0, 65535);
     String group = u.string("multicast_group", null);
@@ -328,10 +338,15 @@ final class ChecksConfigLoader {
       problems.error(u.path("window"), "must be between 1s and 1h, got " + ConfigNode.show(window));
       window = Udp.DEFAULT_WINDOW;
     }
-    return new Udp(host, port, group, nif == null || nif.isEmpty() ? null : nif, secret, window);
+    ConfigNode rate = u.map("rate_limit", "datagrams_per_second", "burst");
+    double perSecond = rate.positiveNumber("datagrams_per_second",
+        Udp.DEFAULT_DATAGRAMS_PER_SECOND);
+    int burst = rate.integer("burst", Udp.DEFAULT_BURST, 1, 1_000_000);
+    return new Udp(host, port, group, nif == null || nif.isEmpty() ? null : nif, secret, window,
+        perSecond, burst);
   }
 
-  private static Probe probe(ConfigNode p, Problems problems) {
+  static Probe probe(ConfigNode p, Problems problems) {
     List<String> kinds = new ArrayList<>();
     for (String k : List.of("http", "tcp", "tls", "dns")) {
       if (p.has(k)) {

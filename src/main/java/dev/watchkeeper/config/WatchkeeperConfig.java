@@ -362,21 +362,27 @@ public record WatchkeeperConfig(
    *
    * @param pingBodyLimit bytes of a ping body kept (the rest is dropped; {@code Ping-Body-Limit})
    * @param keepPings recent pings kept per check
+   * @param foldInterval how often the check states that pings changed (kept in memory, the pings
+   *     themselves in the ping log) are written into the checks table
    * @param autoPeriod period of a check registered by a slug ping with {@code ?create=1}
    * @param probeAllowPrivateNetworks CIDR ranges probes may reach although private
    */
-  public record Checks(int pingBodyLimit, int keepPings, double pingsPerSecond, int pingBurst,
+  public record Checks(int pingBodyLimit, int keepPings, Duration foldInterval,
+      double pingsPerSecond, int pingBurst,
       Duration autoPeriod, Duration autoGrace, List<String> probeAllowPrivateNetworks, Udp udp,
       List<PingKey> pingKeys, List<ConfiguredCheck> list) {
     public static final int DEFAULT_PING_BODY_LIMIT = 10_000;
     public static final int MAX_PING_BODY_LIMIT = 1_000_000;
     public static final int DEFAULT_KEEP_PINGS = 100;
+    public static final Duration DEFAULT_FOLD_INTERVAL = Duration.ofSeconds(1);
+    public static final Duration MIN_FOLD_INTERVAL = Duration.ofMillis(100);
+    public static final Duration MAX_FOLD_INTERVAL = Duration.ofMinutes(1);
     public static final double DEFAULT_PINGS_PER_SECOND = 5;
     public static final int DEFAULT_PING_BURST = 20;
     public static final Duration DEFAULT_AUTO_PERIOD = Duration.ofDays(1);
     public static final Duration DEFAULT_AUTO_GRACE = Duration.ofHours(1);
     public static final Checks DEFAULT = new Checks(DEFAULT_PING_BODY_LIMIT, DEFAULT_KEEP_PINGS,
-        DEFAULT_PINGS_PER_SECOND, DEFAULT_PING_BURST, DEFAULT_AUTO_PERIOD, DEFAULT_AUTO_GRACE,
+        DEFAULT_FOLD_INTERVAL, DEFAULT_PINGS_PER_SECOND, DEFAULT_PING_BURST, DEFAULT_AUTO_PERIOD, DEFAULT_AUTO_GRACE,
         List.of(), Udp.OFF, List.of(), List.of());
 
     public Checks {
@@ -418,12 +424,18 @@ public record WatchkeeperConfig(
    *
    * @param multicastGroup a group to join (null: unicast only)
    * @param window how far a datagram's timestamp may be from now (replays outside it are dropped)
+   * @param datagramsPerSecond sustained datagrams per check (a token bucket per check)
+   * @param burst datagrams per check above the sustained rate; beyond, datagrams are dropped and
+   *     counted ({@code watchkeeper_checks_udp_dropped_total{reason="rate_limited"}})
    */
   public record Udp(String host, int port, String multicastGroup, String networkInterface,
-      String secret, Duration window) {
+      String secret, Duration window, double datagramsPerSecond, int burst) {
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final Duration DEFAULT_WINDOW = Duration.ofSeconds(30);
-    public static final Udp OFF = new Udp(DEFAULT_HOST, 0, null, null, null, DEFAULT_WINDOW);
+    public static final double DEFAULT_DATAGRAMS_PER_SECOND = 1;
+    public static final int DEFAULT_BURST = 10;
+    public static final Udp OFF = new Udp(DEFAULT_HOST, 0, null, null, null, DEFAULT_WINDOW,
+        DEFAULT_DATAGRAMS_PER_SECOND, DEFAULT_BURST);
 
     public boolean enabled() {
       return port > 0;
@@ -432,7 +444,8 @@ public record WatchkeeperConfig(
     @Override
     public String toString() {
       return "Udp[host=" + host + ", port=" + port + ", group=" + multicastGroup + ", secret="
-          + (secret == null ? "none" : "***") + ", window=" + window + "]";
+          + (secret == null ? "none" : "***") + ", window=" + window + ", rate="
+          + datagramsPerSecond + "/s, burst=" + burst + "]";
     }
   }
 

@@ -8,6 +8,7 @@ import dev.watchkeeper.check.CheckSpec;
 import dev.watchkeeper.check.CheckStatus;
 import dev.watchkeeper.check.CheckStore;
 import dev.watchkeeper.check.Flip;
+import dev.watchkeeper.check.LoggedPing;
 import dev.watchkeeper.check.Ping;
 import dev.watchkeeper.check.PingKind;
 import dev.watchkeeper.check.Schedule;
@@ -57,25 +58,46 @@ public final class JdbcCheckStore implements CheckStore {
   private final ObjectMapper mapper;
   private final String forUpdate;
   private final String skipLocked;
+  private final boolean pg;
 
   public JdbcCheckStore(Database db, ObjectMapper mapper) {
     this.db = db;
     this.ds = db.dataSource();
     this.writeLock = db.writeLock();
     this.mapper = mapper;
-    boolean pg = db.dialect() == Dialect.POSTGRES;
+    this.pg = db.dialect() == Dialect.POSTGRES;
     this.forUpdate = pg ? " FOR UPDATE" : "";
     this.skipLocked = pg ? " FOR UPDATE SKIP LOCKED" : "";
   }
 
   @Override
   public <T> T inTransaction(Function<Tx, T> body) {
+    return transaction(body, true);
+  }
+
+  @Override
+  public <T> T inBackgroundTransaction(Function<Tx, T> body) {
+    return transaction(body, false);
+  }
+
+  private <T> T transaction(Function<Tx, T> body, boolean durable) {
     writeLock.lock();
     try (Connection c = ds.getConnection()) {
-      db.synchronousFull(c, true);
+      db.synchronousFull(c, durable);
       c.setAutoCommit(false);
       try {
-        T result = body.apply(new JdbcTx(c));
+        if (pg && !durable) {
+          try (java.sql.Statement st = c.createStatement()) {
+            st.execute("SET LOCAL synchronous_commit TO OFF");
+          }
+        }
+        JdbcTx tx = new JdbcTx(c);
+        T result;
+        try {
+          result = body.apply(tx);
+        } finally {
+          tx.closeStatements();
+        }
         c.commit();
         return result;
       } catch (RuntimeException e) {
@@ -140,20 +162,66 @@ public final class JdbcCheckStore implements CheckStore {
   public List<Ping> pings(String checkId, int limit) {
     List<Ping> out = new ArrayList<>();
     try (Connection c = ds.getConnection();
-        PreparedStatement ps = c.prepareStatement("SELECT " + PING_COLUMNS
-            + " FROM check_pings WHERE check_id = ? ORDER BY id DESC LIMIT ?")) {
-      Sql.bind(ps, checkId, (long) limit);
+        // A fold copies log rows (seq kept as id) before it deletes them: UNION drops the copy.
+        PreparedStatement ps = c.prepareStatement("SELECT " + PING_COLUMNS + " FROM ("
+            + "SELECT seq AS id, " + PING_COLUMNS + " FROM check_ping_log WHERE check_id = ?"
+            + " UNION SELECT id, " + PING_COLUMNS + " FROM check_pings WHERE check_id = ?"
+            + ") p ORDER BY id DESC LIMIT ?")) {
+      Sql.bind(ps, checkId, checkId, (long) limit);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(new Ping(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)),
-              PingKind.parse(rs.getString(3)), intOrNull(rs, 4), rs.getString(5),
-              rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9),
-              rs.getString(11), rs.getLong(12) != 0, longOrNull(rs, 10)));
+          out.add(ping(rs, 1));
         }
       }
       return out;
     } catch (SQLException e) {
       throw new StoreException("reading pings failed", e);
+    }
+  }
+
+  private static Ping ping(ResultSet rs, int o) throws SQLException {
+    return new Ping(rs.getString(o), Instant.ofEpochMilli(rs.getLong(o + 1)),
+        PingKind.parse(rs.getString(o + 2)), intOrNull(rs, o + 3), rs.getString(o + 4),
+        rs.getString(o + 5), rs.getString(o + 6), rs.getString(o + 7), rs.getString(o + 8),
+        rs.getString(o + 10), rs.getLong(o + 11) != 0, longOrNull(rs, o + 9));
+  }
+
+  @Override
+  public List<LoggedPing> pingLog() {
+    List<LoggedPing> out = new ArrayList<>();
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT seq, " + PING_COLUMNS
+            + " FROM check_ping_log ORDER BY seq");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(new LoggedPing(rs.getLong(1), ping(rs, 2)));
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StoreException("reading the ping log failed", e);
+    }
+  }
+
+  @Override
+  public Map<String, Long> pingSeqs(Collection<String> ids) {
+    Map<String, Long> out = new java.util.HashMap<>();
+    List<String> distinct = new ArrayList<>(new LinkedHashSet<>(ids));
+    try (Connection c = ds.getConnection()) {
+      for (int i = 0; i < distinct.size(); i += IN_CHUNK) {
+        List<String> chunk = distinct.subList(i, Math.min(distinct.size(), i + IN_CHUNK));
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, ping_seq FROM checks"
+            + " WHERE id IN (" + placeholders(chunk.size()) + ")")) {
+          Sql.bind(ps, chunk.toArray());
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.put(rs.getString(1), rs.getLong(2));
+            }
+          }
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StoreException("reading checks failed", e);
     }
   }
 
@@ -257,6 +325,54 @@ public final class JdbcCheckStore implements CheckStore {
     });
   }
 
+  @Override
+  public Map<String, String> probeDefinitions() {
+    Map<String, String> out = new LinkedHashMap<>();
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps = c.prepareStatement(
+            "SELECT id, probe FROM checks WHERE probe IS NOT NULL ORDER BY id");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.put(rs.getString(1), rs.getString(2));
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StoreException("reading probe definitions failed", e);
+    }
+  }
+
+  @Override
+  public ProbeCounters probeCounters(String checkId) {
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps = c.prepareStatement(
+            "SELECT probe_failures, probe_successes FROM checks WHERE id = ?")) {
+      Sql.bind(ps, checkId);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? new ProbeCounters(rs.getInt(1), rs.getInt(2))
+            : new ProbeCounters(0, 0);
+      }
+    } catch (SQLException e) {
+      throw new StoreException("reading probe counters failed", e);
+    }
+  }
+
+  @Override
+  public void saveProbeCounters(String checkId, ProbeCounters counters) {
+    writeLock.lock();
+    try (Connection c = ds.getConnection()) {
+      db.synchronousFull(c, true);
+      try (PreparedStatement ps = c.prepareStatement(
+          "UPDATE checks SET probe_failures = ?, probe_successes = ? WHERE id = ?")) {
+        Sql.bind(ps, (long) counters.failures(), (long) counters.successes(), checkId);
+        ps.executeUpdate();
+      }
+    } catch (SQLException e) {
+      throw new StoreException("saving probe counters failed", e);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
   private Optional<Check> one(String sql, Object... args) {
     try (Connection c = ds.getConnection()) {
       List<Check> l = checks(c, sql, args);
@@ -348,13 +464,31 @@ public final class JdbcCheckStore implements CheckStore {
   /** One transaction's operations, on its connection. */
   private final class JdbcTx implements Tx {
     private final Connection c;
+    /** Statements of {@link #exec}, prepared once per transaction (a fold runs hundreds). */
+    private final Map<String, PreparedStatement> prepared = new java.util.HashMap<>();
 
     JdbcTx(Connection c) {
       this.c = c;
     }
 
+    void closeStatements() throws SQLException {
+      for (PreparedStatement ps : prepared.values()) {
+        ps.close();
+      }
+      prepared.clear();
+    }
+
+    @Override
+    public Map<String, Check> read(Collection<String> ids) {
+      return byIds(ids, "");
+    }
+
     @Override
     public Map<String, Check> lock(Collection<String> ids) {
+      return byIds(ids, forUpdate);
+    }
+
+    private Map<String, Check> byIds(Collection<String> ids, String forUpdate) {
       Map<String, Check> out = new LinkedHashMap<>();
       List<String> distinct = new ArrayList<>(new LinkedHashSet<>(ids));
       try {
@@ -394,9 +528,11 @@ public final class JdbcCheckStore implements CheckStore {
 
     @Override
     public Optional<Instant> startOf(String checkId, String rid) {
-      try (PreparedStatement ps = c.prepareStatement("SELECT MAX(at) FROM check_pings"
-          + " WHERE check_id = ? AND rid = ? AND kind = 'start'")) {
-        Sql.bind(ps, checkId, rid);
+      try (PreparedStatement ps = c.prepareStatement("SELECT MAX(at) FROM ("
+          + "SELECT at FROM check_pings WHERE check_id = ? AND rid = ? AND kind = 'start'"
+          + " UNION ALL SELECT at FROM check_ping_log"
+          + " WHERE check_id = ? AND rid = ? AND kind = 'start') s")) {
+        Sql.bind(ps, checkId, rid, checkId, rid);
         try (ResultSet rs = ps.executeQuery()) {
           rs.next();
           return Optional.ofNullable(instant(rs, 1));
@@ -443,35 +579,146 @@ public final class JdbcCheckStore implements CheckStore {
     }
 
     @Override
-    public void updateState(Check ch) {
+    public void pinged(Check ch, long pingSeq) {
+      foldState(ch, pingSeq);
+    }
+
+    @Override
+    public void foldState(Check ch, long pingSeq) {
+      // Names only state columns: the (service, slug), parent and badge indexes stay untouched.
       exec("UPDATE checks SET status = ?, last_ping_at = ?, started_at = ?, due_at = ?,"
-              + " last_duration_ms = ?, pings = ?, updated_at = ? WHERE id = ?",
+              + " last_duration_ms = ?, pings = ?, updated_at = ?, ping_seq = ?"
+              + " WHERE id = ? AND ping_seq <= ?",
           ch.status().wire(), millis(ch.lastPingAt()), millis(ch.startedAt()),
           millis(ch.dueAt()), ch.lastDurationMs(), ch.pings(), ch.updatedAt().toEpochMilli(),
-          ch.id());
+          pingSeq, ch.id(), pingSeq);
+    }
+
+    @Override
+    public void insertHistory(List<LoggedPing> pings) {
+      if (pings.isEmpty()) {
+        return;
+      }
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO check_pings (id, "
+          + PING_COLUMNS + ") VALUES (" + placeholders(13) + ") ON CONFLICT (id) DO NOTHING")) {
+        java.util.Set<String> ids = new LinkedHashSet<>();
+        for (LoggedPing lp : pings) {
+          ids.add(lp.ping().checkId());
+        }
+        java.util.Set<String> existing = existing(ids);
+        for (LoggedPing lp : pings) {
+          Ping p = lp.ping();
+          if (!existing.contains(p.checkId())) {
+            continue; // deleted since it was pinged
+          }
+          Sql.bind(ps, lp.seq(), p.checkId(), p.at().toEpochMilli(), p.kind().wire(),
+              p.exitCode() == null ? null : (long) p.exitCode(), p.transport(), p.method(),
+              p.remoteAddr(), p.userAgent(), p.rid(), p.durationMs(), p.body(),
+              p.bodyTruncated() ? 1L : 0L);
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      } catch (SQLException e) {
+        throw new StoreException("copying pings into the history failed", e);
+      }
+    }
+
+    private java.util.Set<String> existing(Collection<String> ids) throws SQLException {
+      java.util.Set<String> out = new java.util.HashSet<>();
+      List<String> all = new ArrayList<>(ids);
+      for (int i = 0; i < all.size(); i += IN_CHUNK) {
+        List<String> chunk = all.subList(i, Math.min(all.size(), i + IN_CHUNK));
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM checks WHERE id IN ("
+            + placeholders(chunk.size()) + ")")) {
+          Sql.bind(ps, chunk.toArray());
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.add(rs.getString(1));
+            }
+          }
+        }
+      }
+      return out;
+    }
+
+    @Override
+    public void deleteLog(List<Long> seqs) {
+      if (seqs.isEmpty()) {
+        return;
+      }
+      // Runs of consecutive seqs (one node: all of them) go as ranges.
+      List<Long> sorted = new ArrayList<>(seqs);
+      java.util.Collections.sort(sorted);
+      try (PreparedStatement ps = c.prepareStatement(
+          "DELETE FROM check_ping_log WHERE seq >= ? AND seq <= ?")) {
+        long from = sorted.get(0);
+        long to = from;
+        for (int i = 1; i <= sorted.size(); i++) {
+          if (i < sorted.size() && sorted.get(i) == to + 1) {
+            to = sorted.get(i);
+            continue;
+          }
+          Sql.bind(ps, from, to);
+          ps.addBatch();
+          if (i < sorted.size()) {
+            from = sorted.get(i);
+            to = from;
+          }
+        }
+        ps.executeBatch();
+      } catch (SQLException e) {
+        throw new StoreException("deleting folded pings from the log failed", e);
+      }
     }
 
     @Override
     public void delete(String id) {
+      exec("DELETE FROM check_ping_log WHERE check_id = ?", id);
       exec("DELETE FROM check_pings WHERE check_id = ?", id);
       exec("UPDATE checks SET parent = NULL WHERE parent = ?", id);
       exec("DELETE FROM checks WHERE id = ?", id);
     }
 
     @Override
-    public void insertPings(List<Ping> pings) {
+    public List<Long> appendPings(List<Ping> pings) {
       if (pings.isEmpty()) {
-        return;
+        return List.of();
       }
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO check_pings (" + PING_COLUMNS
-          + ") VALUES (" + placeholders(12) + ")")) {
+      String sql = "INSERT INTO check_ping_log (" + PING_COLUMNS + ") VALUES ("
+          + placeholders(12) + ")";
+      List<Long> seqs = new ArrayList<>(pings.size());
+      try (PreparedStatement ps = pg ? c.prepareStatement(sql, new String[] {"seq"})
+          : c.prepareStatement(sql)) {
         for (Ping p : pings) {
-          Sql.bind(ps, p.checkId(), p.at().toEpochMilli(), p.kind().wire(), p.exitCode(),
-              p.transport(), p.method(), p.remoteAddr(), p.userAgent(), p.rid(), p.durationMs(),
-              p.body(), p.bodyTruncated() ? 1L : 0L);
+          Sql.bind(ps, p.checkId(), p.at().toEpochMilli(), p.kind().wire(),
+              p.exitCode() == null ? null : (long) p.exitCode(), p.transport(), p.method(),
+              p.remoteAddr(), p.userAgent(), p.rid(), p.durationMs(), p.body(),
+              p.bodyTruncated() ? 1L : 0L);
           ps.addBatch();
         }
         ps.executeBatch();
+        if (pg) {
+          try (ResultSet rs = ps.getGeneratedKeys()) {
+            while (rs.next()) {
+              seqs.add(rs.getLong(1));
+            }
+          }
+        } else {
+          // One writer holds SQLite's lock: the batch's rowids are consecutive.
+          try (java.sql.Statement st = c.createStatement();
+              ResultSet rs = st.executeQuery("SELECT last_insert_rowid()")) {
+            rs.next();
+            long last = rs.getLong(1);
+            for (int i = pings.size() - 1; i >= 0; i--) {
+              seqs.add(last - i);
+            }
+          }
+        }
+        if (seqs.size() != pings.size()) {
+          throw new StoreException("the ping log returned " + seqs.size() + " seqs for "
+              + pings.size() + " pings", null);
+        }
+        return seqs;
       } catch (SQLException e) {
         throw new StoreException("storing pings failed", e);
       }
@@ -483,6 +730,11 @@ public final class JdbcCheckStore implements CheckStore {
               + " reason, severity, suppressed_by, sent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
           f.checkId(), f.service(), f.checkName(), f.at().toEpochMilli(), f.from().wire(),
           f.to().wire(), f.reason(), f.severity().wire(), f.suppressedBy());
+    }
+
+    @Override
+    public void setProbe(String id, String definition) {
+      exec("UPDATE checks SET probe = ? WHERE id = ?", definition, id);
     }
 
     @Override
@@ -502,7 +754,12 @@ public final class JdbcCheckStore implements CheckStore {
     }
 
     private void exec(String sql, Object... args) {
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
+      try {
+        PreparedStatement ps = prepared.get(sql);
+        if (ps == null) {
+          ps = c.prepareStatement(sql);
+          prepared.put(sql, ps);
+        }
         for (int i = 0; i < args.length; i++) {
           Object a = args[i];
           if (a == null) {

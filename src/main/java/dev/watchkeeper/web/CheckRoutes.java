@@ -10,7 +10,11 @@ import dev.watchkeeper.check.Checks;
 import dev.watchkeeper.check.Flip;
 import dev.watchkeeper.check.Ping;
 import dev.watchkeeper.check.Schedule;
+import dev.watchkeeper.check.probe.Probe;
 import dev.watchkeeper.config.LiveConfig;
+import dev.watchkeeper.config.ProbeDefinition;
+import dev.watchkeeper.notify.net.SsrfGuard;
+import java.net.URI;
 import dev.watchkeeper.config.WatchkeeperConfig.Role;
 import dev.watchkeeper.event.Severity;
 import io.javalin.config.RoutesConfig;
@@ -33,13 +37,17 @@ import java.util.regex.Pattern;
  * (responder), recent pings and state changes (viewer); and the public SVG status badge
  * ({@code /badge/<badge-key>.svg}, no token: the key is the secret). Checks of the config file
  * can be paused and resumed here but changed and deleted only in the file.
+ *
+ * <p>A check created with a {@code probe} (the same definition as in the config file) is a probe
+ * run by this server. Its target is checked against {@code checks.probe_allow_private_networks}
+ * when it is created or changed: an internal target not allowed there is refused with 422.
  */
 final class CheckRoutes {
   static final int DEFAULT_LIMIT = 100;
   static final int MAX_LIMIT = 10_000;
   private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
   private static final List<String> FIELDS = List.of("name", "slug", "service", "period", "grace",
-      "cron", "time_zone", "parent", "keywords", "severity");
+      "cron", "time_zone", "parent", "keywords", "severity", "probe");
 
   private final LiveConfig config;
   private final Auth auth;
@@ -79,9 +87,10 @@ final class CheckRoutes {
           "status: must be new, up, late, down or paused"));
     }
     List<Map<String, Object>> out = new ArrayList<>();
+    Map<String, String> probes = store.probeDefinitions();
     for (Check c : store.list(ctx.queryParam("service"), status, limit)) {
       if (auth.canSee(principal, c.spec().service())) { // checks of the caller's teams only
-        out.add(body(c));
+        out.add(body(c, probes.get(c.id())));
       }
     }
     ctx.json(Map.of("checks", out));
@@ -105,9 +114,11 @@ final class CheckRoutes {
   private void create(Context ctx) {
     var principal = auth.require(ctx, Role.RESPONDER);
     JsonNode in = json(ctx);
-    CheckSpec spec = spec(in, null);
+    Request r = spec(in, null);
+    CheckSpec spec = r.spec();
     auth.requireService(ctx, principal, Role.RESPONDER, spec.service());
-    Checks.Outcome o = checks.create(spec, Check.Origin.API);
+    allowed(r.probe());
+    Checks.Outcome o = checks.create(spec, Check.Origin.API, definition(r.probe()));
     ctx.status(201);
     answer(ctx, o, spec.slug());
   }
@@ -115,9 +126,41 @@ final class CheckRoutes {
   private void update(Context ctx) {
     var principal = auth.require(ctx, Role.RESPONDER);
     Check c = guarded(ctx, Role.RESPONDER);
-    CheckSpec spec = spec(json(ctx), c.spec());
+    Request r = spec(json(ctx), c.spec());
+    CheckSpec spec = r.spec();
     auth.requireService(ctx, principal, Role.RESPONDER, spec.service()); // moving it too
-    answer(ctx, checks.update(c.id(), spec), c.id());
+    allowed(r.probe());
+    answer(ctx, checks.update(c.id(), spec, definition(r.probe())), c.id());
+  }
+
+  /** A check from a request, and its probe if the request defines one (else null). */
+  private record Request(CheckSpec spec, Probe probe) {}
+
+  private static String definition(Probe p) {
+    return p == null ? null : ProbeDefinition.json(p).toString();
+  }
+
+  /**
+   * 422 for a probe target that is internal (loopback, private, link-local...) and not in
+   * {@code checks.probe_allow_private_networks}. A name that does not resolve now is accepted
+   * (the prober checks every run again). DNS probes only ask the resolver.
+   */
+  private void allowed(Probe p) {
+    if (p == null || p.type() == Probe.Type.DNS) {
+      return;
+    }
+    URI uri;
+    try {
+      uri = p.type() == Probe.Type.HTTP ? new URI(p.target()) : new URI("http://" + p.target());
+    } catch (java.net.URISyntaxException e) {
+      throw ApiException.badRequest("probe." + p.type().wire() + ": not a valid target");
+    }
+    SsrfGuard guard = new SsrfGuard(config.get().checks().probeAllowPrivateNetworks());
+    if (guard.check(uri) instanceof SsrfGuard.Verdict.Refused refused) {
+      throw new ApiException(422, "target_not_allowed", "probe." + p.type().wire() + ": "
+          + refused.reason() + "; an admin can allow internal networks for probes with"
+          + " checks.probe_allow_private_networks");
+    }
   }
 
   private void delete(Context ctx) {
@@ -214,7 +257,7 @@ final class CheckRoutes {
   }
 
   /** A spec from a JSON body; fields absent from an update keep their value in {@code base}. */
-  private CheckSpec spec(JsonNode in, CheckSpec base) {
+  private Request spec(JsonNode in, CheckSpec base) {
     List<String> errors = new ArrayList<>();
     in.fieldNames().forEachRemaining(f -> {
       if (!FIELDS.contains(f)) {
@@ -243,8 +286,35 @@ final class CheckRoutes {
     if (name != null && (name.isBlank() || name.length() > CheckSpec.MAX_NAME_LENGTH)) {
       errors.add("name: must be 1 to " + CheckSpec.MAX_NAME_LENGTH + " characters");
     }
+    Probe probe = null;
+    boolean isProbe = base != null && base.kind() == CheckSpec.Kind.PROBE;
+    if (in.has("probe")) {
+      JsonNode p = in.get("probe");
+      if (base != null && !isProbe) {
+        errors.add("probe: a heartbeat check cannot become a probe; create a new check");
+      } else if (p.isNull()) {
+        errors.add(base == null ? "probe: must be an object like {\"http\": \"https://...\"}"
+            : "probe: cannot be removed; delete the check and create a heartbeat");
+      } else {
+        ProbeDefinition.Parsed parsed = ProbeDefinition.parse(p, "probe");
+        errors.addAll(parsed.errors());
+        probe = parsed.probe();
+        isProbe = true;
+      }
+    }
+    if (isProbe) {
+      for (String f : List.of("period", "cron", "time_zone")) {
+        if (in.has(f)) {
+          errors.add(f + ": a probe runs every probe.interval; " + f + " is for heartbeats");
+        }
+      }
+    }
     Schedule schedule = base == null ? null : base.schedule();
-    if (in.has("period") && in.has("cron")) {
+    if (probe != null) {
+      schedule = new Schedule.Every(probe.interval()); // the prober's own heartbeat
+    } else if (isProbe) {
+      // unchanged
+    } else if (in.has("period") && in.has("cron")) {
       errors.add("period and cron exclude each other; give one");
     } else if (in.has("cron")) {
       String tz = text(in, "time_zone", base != null && base.schedule() instanceof Schedule.Cron c
@@ -270,7 +340,9 @@ final class CheckRoutes {
     if (schedule == null) {
       schedule = new Schedule.Every(CheckSpec.DEFAULT_PERIOD);
     }
-    Duration grace = base == null ? CheckSpec.DEFAULT_GRACE : base.grace();
+    Duration grace = base != null ? base.grace() : probe != null
+        ? probe.interval().multipliedBy(probe.failureThreshold() + 1).plus(probe.timeout())
+        : CheckSpec.DEFAULT_GRACE;
     if (in.has("grace")) {
       Duration d = duration(in, "grace", errors);
       if (d != null && d.compareTo(CheckSpec.MAX_GRACE) > 0) {
@@ -306,8 +378,8 @@ final class CheckRoutes {
       throw new ApiException(400, "bad_request", "the check is invalid: "
           + String.join("; ", errors), errors, null);
     }
-    return new CheckSpec(service, slug, name, CheckSpec.Kind.HEARTBEAT, schedule, grace, parent,
-        success, failure, severity);
+    return new Request(new CheckSpec(service, slug, name, isProbe ? CheckSpec.Kind.PROBE
+        : CheckSpec.Kind.HEARTBEAT, schedule, grace, parent, success, failure, severity), probe);
   }
 
   private static String text(JsonNode in, String field, String dflt, List<String> errors) {
@@ -374,6 +446,11 @@ final class CheckRoutes {
   }
 
   private Map<String, Object> body(Check c) {
+    return body(c, c.spec().kind() == CheckSpec.Kind.PROBE
+        ? store.probeDefinitions().get(c.id()) : null);
+  }
+
+  private Map<String, Object> body(Check c, String probe) {
     String base = config.get().server().publicUrl();
     CheckSpec s = c.spec();
     Map<String, Object> m = new LinkedHashMap<>();
@@ -394,6 +471,13 @@ final class CheckRoutes {
     m.put("parent", s.parent());
     m.put("keywords", Map.of("success", s.successKeywords(), "failure", s.failureKeywords()));
     m.put("severity", s.severity().wire());
+    if (probe != null) {
+      try {
+        m.put("probe", mapper.readTree(probe));
+      } catch (IOException e) {
+        throw new IllegalStateException("unreadable probe definition of check " + c.id(), e);
+      }
+    }
     m.put("last_ping_at", str(c.lastPingAt()));
     m.put("started", c.startedAt() != null);
     m.put("next_change_at", str(c.dueAt()));

@@ -214,13 +214,20 @@ public final class HttpServer implements AutoCloseable {
               + ctx.path()));
         }
       });
+      // One timer per method, route and status, looked up in a map: building and registering
+      // it on every request showed in the ping path's profile.
+      java.util.concurrent.ConcurrentHashMap<String, Timer> timers =
+          new java.util.concurrent.ConcurrentHashMap<>();
       cfg.requestLogger.http((ctx, ms) -> {
         String route = matchedRoute(ctx, "unmatched");
-        Timer.builder("watchkeeper.http.requests")
-            .description("HTTP requests by route and status")
-            .tag("method", ctx.method().name()).tag("route", route)
-            .tag("status", Integer.toString(ctx.statusCode()))
-            .register(d.meters())
+        String method = ctx.method().name();
+        int status = ctx.statusCode();
+        timers.computeIfAbsent(method + ' ' + status + ' ' + route,
+            k -> Timer.builder("watchkeeper.http.requests")
+                .description("HTTP requests by route and status")
+                .tag("method", method).tag("route", route)
+                .tag("status", Integer.toString(status))
+                .register(d.meters()))
             .record((long) (ms * 1_000_000), TimeUnit.NANOSECONDS);
         MDC.clear();
       });

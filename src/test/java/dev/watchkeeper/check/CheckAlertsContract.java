@@ -208,4 +208,103 @@ abstract class CheckAlertsContract {
     assertThat(events.find(new dev.watchkeeper.event.EventQuery("svc", null, "check.down", null,
         null, null, null, 100)).stream().filter(e -> e.event().type().equals("check.down")).count()).isEqualTo(1);
   }
+
+  void ping(Check c, PingKind kind, String body) {
+    checks.record(List.of(new Ping(c.id(), clock.instant(), kind, null, "http", "POST",
+        "127.0.0.1", "test", null, body, false, null)));
+  }
+
+  @Test
+  void aPingIsSeenAtOnceAndSurvivesARestartBeforeItWasFolded() {
+    Check c = create("nightly", Duration.ofHours(1), Duration.ofMinutes(5), null);
+    ping(c, PingKind.START, "starting");
+    clock.advance(Duration.ofSeconds(30));
+    ping(c, PingKind.SUCCESS, "done");
+    ping(c, PingKind.LOG, "a note");
+
+    Check now = checks.store().find(c.id()).orElseThrow();
+    assertThat(now.status()).isEqualTo(CheckStatus.UP);
+    assertThat(now.pings()).isEqualTo(3);
+    assertThat(now.lastDurationMs()).isEqualTo(30_000);
+    assertThat(checks.store().pings(c.id(), 10)).extracting(Ping::body)
+        .containsExactly("a note", "done", "starting");
+
+    // A crash: this process's memory is gone; a new one starts on the same database.
+    Checks restarted = new Checks(store, clock, () -> {});
+    assertThat(restarted.recover()).isEqualTo(3);
+    Check after = restarted.store().find(c.id()).orElseThrow();
+    assertThat(after.status()).isEqualTo(CheckStatus.UP);
+    assertThat(after.pings()).isEqualTo(3);
+    assertThat(after.lastPingAt()).isEqualTo(T0.plusSeconds(30));
+    assertThat(after.dueAt()).isEqualTo(T0.plusSeconds(30).plus(Duration.ofHours(1)));
+    assertThat(store.find(c.id()).orElseThrow().pings()).as("folded into the row").isEqualTo(3);
+    assertThat(store.pingLog()).isEmpty();
+    assertThat(restarted.store().pings(c.id(), 10)).extracting(Ping::body)
+        .containsExactly("a note", "done", "starting");
+
+    // The old process folding late (or a second recovery) counts nothing twice.
+    checks.fold();
+    assertThat(new Checks(store, clock, () -> {}).recover()).isZero();
+    assertThat(store.find(c.id()).orElseThrow().pings()).isEqualTo(3);
+    assertThat(store.pings(c.id(), 10)).hasSize(3);
+  }
+
+  @Test
+  void aFoldWritesTheStatesAndKeepsOnlyTheNewestPings() {
+    Checks keepFive = new Checks(store, clock, () -> {}, () -> 5);
+    Check c = create("chatty", Duration.ofMinutes(1), Duration.ofMinutes(1), null);
+    for (int i = 0; i < 30; i++) {
+      keepFive.record(List.of(new Ping(c.id(), clock.instant(), PingKind.SUCCESS, null, "http",
+          "POST", "127.0.0.1", "test", null, "run " + i, false, null)));
+    }
+    assertThat(keepFive.unfoldedChecks()).isEqualTo(1);
+
+    assertThat(keepFive.fold()).isEqualTo(30);
+
+    assertThat(keepFive.unfoldedChecks()).isZero();
+    assertThat(store.find(c.id()).orElseThrow().status()).isEqualTo(CheckStatus.UP);
+    assertThat(store.find(c.id()).orElseThrow().pings()).isEqualTo(30);
+    assertThat(store.pingLog()).isEmpty();
+    assertThat(store.pings(c.id(), 100)).extracting(Ping::body)
+        .containsExactly("run 29", "run 28", "run 27", "run 26", "run 25");
+  }
+
+  @Test
+  void aCheckPingedSinceItsStoredDeadlineIsNotLateAndOneSilentSinceIsDown() throws Exception {
+    Check pinged = create("pinged", Duration.ofMinutes(10), Duration.ofMinutes(5), null);
+    Check silent = create("silent", Duration.ofMinutes(10), Duration.ofMinutes(5), null);
+    ping(pinged, PingKind.SUCCESS);
+    ping(silent, PingKind.SUCCESS);
+    checks.fold();
+    clock.advance(Duration.ofMinutes(9));
+    ping(pinged, PingKind.SUCCESS); // in memory only: the row still says due at 10 min
+
+    clock.advance(Duration.ofMinutes(6));
+    settle();
+
+    assertThat(checks.store().find(pinged.id()).orElseThrow().status())
+        .isEqualTo(CheckStatus.UP);
+    assertThat(checks.store().find(silent.id()).orElseThrow().status())
+        .isEqualTo(CheckStatus.DOWN);
+    assertThat(store.flips(pinged.id(), 10)).extracting(f -> f.to().wire())
+        .containsExactly("up");
+
+    clock.advance(Duration.ofMinutes(5)); // 11 minutes after its last ping
+    settle();
+    assertThat(checks.store().find(pinged.id()).orElseThrow().status())
+        .isEqualTo(CheckStatus.LATE);
+  }
+
+  @Test
+  void aDeletedCheckLeavesNoLoggedPingsBehind() {
+    Check c = create("gone", Duration.ofMinutes(10), Duration.ofMinutes(5), null);
+    ping(c, PingKind.SUCCESS);
+    assertThat(checks.delete(c.id())).isInstanceOf(Checks.Outcome.Done.class);
+
+    checks.fold();
+
+    assertThat(store.pingLog()).isEmpty();
+    assertThat(store.pings(c.id(), 10)).isEmpty();
+    assertThat(checks.store().find(c.id())).isEmpty();
+  }
 }

@@ -250,7 +250,7 @@ class CheckApiTest {
     assertThat(JSON.readTree(r.body()).get("errors")).extracting(JsonNode::asText)
         .containsExactlyInAnyOrder(
             "colour: unknown field (known: name, slug, service, period, grace, cron, time_zone,"
-                + " parent, keywords, severity)",
+                + " parent, keywords, severity, probe)",
             "service: unknown service \"nope\"",
             "slug: must match [a-z0-9][a-z0-9_-]{0,99}",
             "period: must be between 1s and 365d");

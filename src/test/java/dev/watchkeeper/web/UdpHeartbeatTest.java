@@ -124,4 +124,22 @@ class UdpHeartbeatTest {
     await().atMost(Duration.ofSeconds(5))
         .until(() -> check().get("status").asText().equals("up"));
   }
+
+  @Test
+  void datagramsBeyondTheChecksRateLimitAreDroppedAndCounted() throws Exception {
+    int port = start(", rate_limit: {datagrams_per_second: 0.001, burst: 2}");
+    long now = Instant.now().getEpochSecond();
+    InetAddress lo = InetAddress.getLoopbackAddress();
+    try (DatagramSocket s = new DatagramSocket()) {
+      for (int i = 0; i < 5; i++) {
+        send(s, Datagram.sign(SECRET, "batch/edge-1", "log", now, "run " + i), lo, port);
+      }
+      await().atMost(Duration.ofSeconds(5)).until(() -> metric("rate_limited").equals("3.0"));
+    }
+    String id = check().get("id").asText();
+    await().atMost(Duration.ofSeconds(5)).until(() -> JSON.readTree(server.get(
+        "/api/v1/checks/" + id + "/pings", VIEWER).body()).get("pings").size() == 2);
+    assertThat(JSON.readTree(server.get("/api/v1/checks/" + id + "/pings", VIEWER).body())
+        .get("pings")).extracting(p -> p.get("body").asText()).containsExactly("run 1", "run 0");
+  }
 }

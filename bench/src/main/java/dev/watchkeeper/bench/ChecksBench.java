@@ -10,6 +10,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -75,27 +76,56 @@ final class ChecksBench {
     List<String> ids = fill(db, checks);
     System.out.printf(Locale.ROOT, "filled %d checks%n", checks);
 
-    // 2. Pings.
+    // 2. Pings, after a reference: the server's trivial /healthz handler (Javalin, a JSON map)
+    // measured the same way in the same process just before. Server CPU per request comes from
+    // the server process's CPU time over each measured window (robust on a shared machine).
     Server s = start(jar, config, tmp.resolve("pings.log"));
+    byte[][] trivial = {("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: bench\r\n\r\n")
+        .getBytes(StandardCharsets.US_ASCII)};
+    new LoadGenerator(new InetSocketAddress("127.0.0.1", s.port), trivial, connections, 2,
+        0, warmup, Long.MAX_VALUE).await();
+    Duration cpu0 = cpu(s);
+    LoadGenerator.Result t = new LoadGenerator(new InetSocketAddress("127.0.0.1", s.port),
+        trivial, connections, 2, 0, duration / 2, Long.MAX_VALUE).await();
+    double trivialCpu = (cpu(s).minus(cpu0).toNanos() / 1e3) / Math.max(1, t.okRequests());
+    String reference = String.format(Locale.ROOT, "| reference GET /healthz (trivial handler),"
+            + " %d conns | %.0f req/s | p50 %.2f ms | p99 %.2f ms | server CPU %.0f µs/req |",
+        connections, t.okRequests() / t.seconds(),
+        t.latencyMicros().getValueAtPercentile(50) / 1000.0,
+        t.latencyMicros().getValueAtPercentile(99) / 1000.0, trivialCpu);
+    System.out.println(reference);
     byte[][] requests = new byte[Math.min(checks, 20_000)][];
     for (int i = 0; i < requests.length; i++) {
       String id = ids.get(ThreadLocalRandom.current().nextInt(ids.size()));
       requests[i] = ("GET /ping/" + id + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
           + "User-Agent: bench\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
     }
+    new LoadGenerator(new InetSocketAddress("127.0.0.1", s.port), requests, connections, 2,
+        0, warmup, Long.MAX_VALUE).await();
+    cpu0 = cpu(s);
     LoadGenerator.Result r = new LoadGenerator(new InetSocketAddress("127.0.0.1", s.port),
-        requests, connections, 2, warmup, duration, Long.MAX_VALUE).await();
+        requests, connections, 2, 0, duration, Long.MAX_VALUE).await();
+    double pingCpu = (cpu(s).minus(cpu0).toNanos() / 1e3) / Math.max(1, r.okRequests());
     stop(s);
     long stored = count(db, "SELECT COUNT(*) FROM check_pings");
     double rate = r.okRequests() / r.seconds();
     String pings = String.format(Locale.ROOT, "| pings (GET /ping/<uuid>), %d checks, %d conns |"
-            + " %.0f pings/s | p50 %.2f ms | p99 %.2f ms | max %.1f ms | errors %d | stored"
-            + " %d (incl. warm-up) | statuses %s |",
-        checks, connections, rate, r.latencyMicros().getValueAtPercentile(50) / 1000.0,
+            + " %.0f pings/s (%.2f× /healthz) | p50 %.2f ms | p99 %.2f ms | max %.1f ms |"
+            + " server CPU %.0f µs/ping (%.1f× /healthz) | errors %d | stored %d (incl. warm-up,"
+            + " pruned to keep_pings) | statuses %s |",
+        checks, connections, rate, rate / (t.okRequests() / t.seconds()),
+        r.latencyMicros().getValueAtPercentile(50) / 1000.0,
         r.latencyMicros().getValueAtPercentile(99) / 1000.0,
-        r.latencyMicros().getMaxValue() / 1000.0, r.errorRequests(), stored, r.statuses());
+        r.latencyMicros().getMaxValue() / 1000.0, pingCpu, pingCpu / trivialCpu,
+        r.errorRequests(), stored, r.statuses());
     System.out.println(pings);
 
+    if (arg(args, "--detection", "yes").equals("no")) {
+      Files.writeString(out, "# Health checks benchmark\n\n" + "Run " + java.time.Instant.now()
+          + ", SQLite, one node, " + Runtime.getRuntime().availableProcessors() + " cores.\n\n"
+          + reference + "\n" + pings + "\n");
+      return;
+    }
     // 3. Detection delay: deadlines spread over the window, starting `lead` after the restart.
     long t0 = System.currentTimeMillis() + (long) (lead * 1000);
     long[] due = arm(db, ids, t0, (long) (window * 1000));
@@ -113,7 +143,7 @@ final class ChecksBench {
     System.out.println(detect);
     Files.writeString(out, "# Health checks benchmark\n\n" + "Run " + java.time.Instant.now()
         + ", SQLite, one node, " + Runtime.getRuntime().availableProcessors() + " cores.\n\n"
-        + pings + "\n" + detect + "\n");
+        + reference + "\n" + pings + "\n" + detect + "\n");
     System.out.println("written to " + out + "; server logs in " + tmp);
   }
 
@@ -219,6 +249,11 @@ final class ChecksBench {
     }
     p.destroyForcibly();
     throw new IOException("the server did not start; see " + log);
+  }
+
+  /** CPU time the server process has used so far. */
+  private static Duration cpu(Server s) {
+    return s.process().toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
   }
 
   private static void stop(Server s) throws InterruptedException {

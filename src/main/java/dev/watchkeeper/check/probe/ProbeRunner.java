@@ -20,7 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the config file's probes every {@code interval} and reports each run as a ping of
+ * Runs the probes (the config file's and those made through the API) every {@code interval} and reports each run as a ping of
  * transport {@code probe} (through the same {@link PingWriter} as HTTP pings), after the
  * thresholds of {@link ProbeState}. A probe check is also a heartbeat of the prober itself: if
  * the prober stops, the check goes late and down like a silent job. {@link #reschedule} follows
@@ -97,11 +97,15 @@ public final class ProbeRunner implements AutoCloseable {
           return;
         }
         if (state == null) {
+          CheckStore.ProbeCounters saved = store.probeCounters(c.id());
           state = new ProbeState(s.probe().failureThreshold(), s.probe().successThreshold(),
-              c.status() == CheckStatus.DOWN);
+              c.status() == CheckStatus.DOWN, saved.failures(), saved.successes());
         }
         Prober.Result r = prober.get().run(s.probe());
         PingKind kind = state.next(r.ok());
+        // Saved before the ping is: after a crash between the two, the run still counts.
+        store.saveProbeCounters(c.id(),
+            new CheckStore.ProbeCounters(state.failures(), state.successes()));
         String body = s.probe().type().wire() + " " + (r.ok() ? "ok" : "failed") + ": "
             + r.message() + " (" + r.latency().toMillis() + " ms)";
         writer.submit(new Ping(c.id(), clock.instant(), kind, null, "probe", null, null, null,

@@ -8,6 +8,9 @@ import dev.watchkeeper.check.PingKind;
  * {@code successThreshold} good runs in a row; results in between are kept as {@code log} pings.
  * While up, every good run is a {@code success} (it keeps the check's own deadline fresh).
  *
+ * <p>The counters are saved after every run ({@code checks.probe_failures/probe_successes}) and
+ * read back at start, so a restart does not reset a probe that is one failure from down.
+ *
  * <p>Not thread-safe: one probe's runs are sequential.
  */
 public final class ProbeState {
@@ -18,9 +21,27 @@ public final class ProbeState {
   private int successes;
 
   public ProbeState(int failureThreshold, int successThreshold, boolean down) {
+    this(failureThreshold, successThreshold, down, 0, 0);
+  }
+
+  /** Continues from saved counters. */
+  public ProbeState(int failureThreshold, int successThreshold, boolean down, int failures,
+      int successes) {
     this.failureThreshold = failureThreshold;
     this.successThreshold = successThreshold;
     this.down = down;
+    this.failures = Math.max(0, failures);
+    this.successes = Math.max(0, successes);
+  }
+
+  /** Failed runs in a row. */
+  public int failures() {
+    return failures;
+  }
+
+  /** Good runs in a row. */
+  public int successes() {
+    return successes;
   }
 
   /** The ping kind that reports this run. */

@@ -29,7 +29,9 @@ public record Datagram(String checkKey, PingKind kind, Integer exitCode, Instant
 
   /** Why a datagram was dropped (the tag of the counter). */
   public enum Drop {
-    MALFORMED, UNKNOWN_CHECK, NO_SECRET, BAD_SIGNATURE, STALE, REPLAYED
+    MALFORMED, UNKNOWN_CHECK, NO_SECRET, BAD_SIGNATURE, STALE, REPLAYED,
+    /** Authentic, but beyond the check's {@code checks.udp.rate_limit}. */
+    RATE_LIMITED
   }
 
   /** Parses; empty when the datagram is not of the form above. */

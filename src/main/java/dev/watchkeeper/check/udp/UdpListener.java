@@ -49,6 +49,7 @@ public final class UdpListener implements AutoCloseable {
   private final Map<Datagram.Drop, Counter> dropped = new EnumMap<>(Datagram.Drop.class);
   /** HMACs seen within the window, to drop replays: hmac -> when it may be forgotten. */
   private final ConcurrentHashMap<String, Instant> seen = new ConcurrentHashMap<>();
+  private final TokenBuckets buckets;
   private DatagramSocket socket;
   private Thread thread;
   private volatile boolean running;
@@ -59,6 +60,7 @@ public final class UdpListener implements AutoCloseable {
     this.checks = checks;
     this.writer = writer;
     this.clock = clock;
+    this.buckets = new TokenBuckets(clock);
     this.accepted = Counter.builder("watchkeeper.checks.udp.accepted")
         .description("UDP heartbeats accepted").register(meters);
     for (Datagram.Drop d : Datagram.Drop.values()) {
@@ -165,6 +167,11 @@ public final class UdpListener implements AutoCloseable {
     }
     if (seen.size() > 100_000) {
       seen.values().removeIf(until -> until.isBefore(now));
+    }
+    // After the signature and replay checks: forged or replayed datagrams cannot use up a
+    // check's budget.
+    if (!buckets.take(c.id(), cfg.udp().datagramsPerSecond(), cfg.udp().burst())) {
+      return Optional.of(Datagram.Drop.RATE_LIMITED);
     }
     writer.submit(new Ping(c.id(), now, d.kind(), d.exitCode(), "udp", null,
         from.getHostAddress(), null, null, d.message(), false, null));

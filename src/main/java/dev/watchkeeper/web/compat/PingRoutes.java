@@ -81,7 +81,7 @@ public final class PingRoutes {
     String a = ctx.pathParam("a");
     String b = ctx.pathParamMap().get("b");
     String c = ctx.pathParamMap().get("c");
-    Check check;
+    String checkId;
     String suffix;
     if (UUID_TEXT.matcher(a).matches()) {
       if (c != null) {
@@ -89,8 +89,12 @@ public final class PingRoutes {
         return;
       }
       suffix = b;
-      check = store.find(a.toLowerCase(Locale.ROOT)).orElse(null);
+      checkId = a.toLowerCase(Locale.ROOT);
+      if (!checks.known(checkId)) { // else no read: the writer finds a check deleted meanwhile
+        checkId = store.find(checkId).map(Check::id).orElse(null);
+      }
     } else {
+      Check check;
       if (b == null) {
         plain(ctx, 404, "not found");
         return;
@@ -107,6 +111,7 @@ public final class PingRoutes {
       if (check == null && "1".equals(ctx.queryParam("create"))) {
         check = autoRegister(service, b, limits);
       }
+      checkId = check == null ? null : check.id();
     }
     PingKind kind;
     Integer exit = null;
@@ -131,7 +136,7 @@ public final class PingRoutes {
         }
       }
     }
-    if (check == null) {
+    if (checkId == null) {
       plain(ctx, 404, "not found");
       return;
     }
@@ -143,7 +148,7 @@ public final class PingRoutes {
       }
       rid = rid.toLowerCase(Locale.ROOT);
     }
-    Duration wait = limiter.acquire(check.id(), 1);
+    Duration wait = limiter.acquire(checkId, 1);
     if (!wait.isZero()) {
       rateLimited.increment();
       ctx.header("Retry-After", Long.toString(Math.max(1, (wait.toMillis() + 999) / 1000)));
@@ -151,7 +156,7 @@ public final class PingRoutes {
       return;
     }
     Body body = readBody(ctx, limits.pingBodyLimit());
-    Ping ping = new Ping(check.id(), checks.clock().instant(), kind, exit, "http",
+    Ping ping = new Ping(checkId, checks.clock().instant(), kind, exit, "http",
         ctx.method().name(), ctx.ip(), truncate(ctx.userAgent(), 200), rid, body.text(),
         body.truncated(), null);
     CompletableFuture<Boolean> stored = writer.submit(ping)
