@@ -22,8 +22,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Notifications survive SIGKILL: the REAL server pages one user by webhook for each of
- * {@link #INCIDENTS} incidents; a receiver in this JVM answers slowly, so most messages are
- * still queued (or being sent) when the server is killed. After a restart on the same database
+ * {@link #INCIDENTS} incidents; a receiver in this JVM answers the first {@link #HELD_AFTER}
+ * and holds the rest until the kill, so most messages are still queued (or being sent) when the
+ * server is killed. After a restart on the same database
  * every message arrives; a message that was being sent at the kill may arrive twice, with the
  * same {@code Idempotency-Key} (at-least-once), once its delivery lease has ended. Duplicates are
  * counted and reported; the API then shows every notification delivered and none dead.
@@ -35,6 +36,9 @@ class NotificationCrashIT {
   private static final Duration SERVER_START = Duration.ofSeconds(30);
   /** The receiver's answer time: slow enough that the kill finds most messages unsent. */
   private static final long ANSWER_MS = 25;
+
+  /** Messages answered before the receiver holds the rest until the kill. */
+  private static final int HELD_AFTER = 20;
 
   private final List<ServerProcess> servers = new ArrayList<>();
   private HttpServer receiver;
@@ -53,12 +57,19 @@ class NotificationCrashIT {
   void sigkillWithNotificationsPendingLosesNone(Db db) throws Exception {
     Map<String, AtomicInteger> received = new ConcurrentHashMap<>();
     AtomicInteger requests = new AtomicInteger();
+    AtomicInteger arrivals = new AtomicInteger();
+    // After the first HELD_AFTER messages the receiver holds every answer until the kill, so
+    // the kill finds messages unsent however fast this machine delivers.
+    java.util.concurrent.CountDownLatch killed = new java.util.concurrent.CountDownLatch(1);
     receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     receiver.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
     receiver.createContext("/hook", ex -> {
       ex.getRequestBody().readAllBytes();
       try {
         Thread.sleep(ANSWER_MS);
+        if (arrivals.incrementAndGet() > HELD_AFTER) {
+          killed.await(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
@@ -89,9 +100,10 @@ class NotificationCrashIT {
       assertThat(EscalationRig.post(server.baseUrl(), "e" + i, "a" + i, "incident " + i))
           .as("event %d accepted", i).isEqualTo(202);
     }
-    await().atMost(Duration.ofSeconds(30)).until(() -> requests.get() >= 20);
+    await().atMost(Duration.ofSeconds(30)).until(() -> requests.get() >= HELD_AFTER);
     server.kill();
     int beforeKill = requests.get();
+    killed.countDown();
     assertThat(beforeKill).as("the kill must find messages unsent").isLessThan(INCIDENTS);
 
     server = start(setup, "server-2.log");
