@@ -155,6 +155,10 @@
     fetch(location.pathname + location.search, {credentials: 'same-origin',
       headers: {'Accept': 'text/html'}})
       .then(function (r) {
+        if (r.redirected && new URL(r.url).pathname === '/login') {
+          location.reload(); // the session ended: show the login form
+          throw new Error('logged out');
+        }
         if (!r.ok) {
           throw new Error('HTTP ' + r.status);
         }

@@ -47,11 +47,6 @@ final class IncidentRoutes {
   private final EventStore events;
   private final IncidentActions actions;
 
-  /** A responder action on one incident, by an actor. */
-  private interface Action {
-    Outcome run(long id, String actor);
-  }
-
   IncidentRoutes(Auth auth, IncidentStore store, IncidentEngine engine, ObjectMapper mapper,
       EventStore events, dev.watchkeeper.audit.AuditLog audit) {
     this.events = events;
@@ -266,8 +261,9 @@ final class IncidentRoutes {
    * Runs a responder action ({@link IncidentActions}: checked and audited) and answers with the
    * incident, 404 or 409.
    */
-  private void act(Context ctx, String action, Map<String, Object> details, Action a) {
-    answer(ctx, actions.run(ctx, id(ctx), action, details, a::run));
+  private void act(Context ctx, String action, Map<String, Object> details,
+      IncidentActions.Action a) {
+    answer(ctx, actions.run(ctx, id(ctx), action, details, a));
   }
 
   private JsonNode body(Context ctx) {

@@ -17,7 +17,10 @@ final class SecurityHeaders {
   static void apply(Context ctx, WatchkeeperConfig.Security security) {
     ctx.header("Content-Security-Policy", CSP);
     ctx.header("X-Frame-Options", "DENY");
-    ctx.header("Referrer-Policy", "no-referrer");
+    // same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on form
+    // POSTs, and the login form's origin check (login CSRF) then refuses every login. Other
+    // sites still get no Referer; one-click link pages (token in the URL) send none at all.
+    ctx.header("Referrer-Policy", "same-origin");
     ctx.header("X-Content-Type-Options", "nosniff");
     if (!security.hstsMaxAge().isZero()) {
       ctx.header("Strict-Transport-Security", "max-age=" + security.hstsMaxAge().toSeconds());

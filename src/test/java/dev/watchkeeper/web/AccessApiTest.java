@@ -271,7 +271,7 @@ class AccessApiTest {
           "default-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none';"
               + " base-uri 'none'; form-action 'self'");
       assertThat(r.headers().firstValue("X-Frame-Options")).contains("DENY");
-      assertThat(r.headers().firstValue("Referrer-Policy")).contains("no-referrer");
+      assertThat(r.headers().firstValue("Referrer-Policy")).contains("same-origin");
       assertThat(r.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
       assertThat(r.headers().firstValue("Strict-Transport-Security")).isEmpty();
     }

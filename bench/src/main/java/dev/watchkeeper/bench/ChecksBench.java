@@ -232,9 +232,9 @@ final class ChecksBench {
     }
   }
 
-  private record Server(Process process, int port) {}
+  record Server(Process process, int port) {}
 
-  private static Server start(Path jar, Path config, Path log) throws Exception {
+  static Server start(Path jar, Path config, Path log) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process p = new ProcessBuilder(java, "-jar", jar.toString(), "serve", "--config",
         config.toString()).redirectErrorStream(true)
@@ -256,12 +256,12 @@ final class ChecksBench {
     return s.process().toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
   }
 
-  private static void stop(Server s) throws InterruptedException {
+  static void stop(Server s) throws InterruptedException {
     s.process().destroy();
     s.process().waitFor();
   }
 
-  private static String arg(String[] args, String name, String dflt) {
+  static String arg(String[] args, String name, String dflt) {
     for (int i = 0; i < args.length - 1; i++) {
       if (args[i].equals(name)) {
         return args[i + 1];

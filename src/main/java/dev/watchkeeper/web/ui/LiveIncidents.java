@@ -34,7 +34,8 @@ final class LiveIncidents implements AutoCloseable {
   static final Duration HEARTBEAT = Duration.ofSeconds(20);
   static final int MAX_ENTRIES_PER_POLL = 1000;
 
-  private record Client(SseClient sse, Principal principal) {}
+  /** A browser, and the newest timeline entry it had seen when it connected. */
+  private record Client(SseClient sse, Principal principal, long from) {}
 
   private final IncidentStore store;
   private final Auth auth;
@@ -61,13 +62,14 @@ final class LiveIncidents implements AutoCloseable {
    * the page and this connection.
    */
   void add(SseClient sse, Principal principal, Long since) {
-    Client c = new Client(sse, principal);
+    long newest = store.lastTimelineId();
+    Client c = new Client(sse, principal, since == null ? newest : Math.min(since, newest));
     sse.onClose(() -> clients.remove(c));
-    clients.add(c);
-    sse.keepAlive();
-    if (since != null && store.lastTimelineId() > since) {
+    if (newest > c.from()) {
       send(c, "changed", "*");
     }
+    clients.add(c);
+    sse.keepAlive();
   }
 
   int clients() {
@@ -81,7 +83,8 @@ final class LiveIncidents implements AutoCloseable {
         return;
       }
       if (last < 0) {
-        last = store.lastTimelineId();
+        // from where the earliest browser connected: nothing since then is missed
+        last = clients.stream().mapToLong(Client::from).min().orElse(0);
       }
       IncidentStore.Changes changes = store.changesSince(last, MAX_ENTRIES_PER_POLL);
       last = changes.lastTimelineId();

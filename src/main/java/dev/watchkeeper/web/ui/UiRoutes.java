@@ -27,7 +27,6 @@ import dev.watchkeeper.web.IncidentActions;
 import dev.watchkeeper.web.Params;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import io.javalin.http.HttpStatus;
 import io.javalin.http.sse.SseHandler;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
