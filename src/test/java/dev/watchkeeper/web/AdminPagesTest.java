@@ -122,7 +122,11 @@ class AdminPagesTest {
         .contains("value=\"&lt;script").doesNotContain("value=\"<script>");
 
     assertThat(browser.get("/audit", browser.login("bart")).statusCode()).isEqualTo(403);
-    assertThat(browser.get("/audit", browser.login("dave")).statusCode()).isEqualTo(403);
+    String dave = browser.login("dave");
+    assertThat(browser.get("/audit", dave).statusCode()).isEqualTo(403);
+    // Only admins of every team are shown the way there.
+    assertThat(browser.get("/incidents", dave).body()).doesNotContain("href=\"/audit\"");
+    assertThat(browser.get("/incidents", root).body()).contains("href=\"/audit\"");
     assertSeeOther(browser.get("/audit", null), "/login?next=%2Faudit");
   }
 }

@@ -56,7 +56,9 @@ public final class Pages {
   /** The layout data for a page of {@code section} seen by the request's principal. */
   public Chrome chrome(Context ctx, Principal p, String title, String section) {
     return new Chrome(title, section, p == null ? null : p.name(),
-        p == null ? null : auth.csrfTokenOf(ctx), assets.urls());
+        p == null ? null : auth.csrfTokenOf(ctx), assets.urls(),
+        p != null && p.grants().allowsGlobally(
+            dev.watchkeeper.config.WatchkeeperConfig.Role.ADMIN));
   }
 
   /** Renders {@code template} with {@code params} (plus {@code chrome}) as the response. */
