@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.BiFunction;
 
 /**
  * The checks' use cases: create, change, pause, resume and delete a check; apply pings and the
@@ -178,26 +179,23 @@ public final class Checks {
   }
 
   public Outcome pause(String id) {
-    Instant now = clock.instant();
-    Outcome o = store.inTransaction(tx -> {
-      Check c = tx.lock(List.of(id)).get(id);
-      if (c == null) {
-        return new Outcome.NotFound();
-      }
-      return new Outcome.Done(apply(tx, Heartbeat.pause(c, now), "paused", now));
-    });
-    flipped.run();
-    return o;
+    return change(id, Heartbeat::pause, "paused");
   }
 
   public Outcome resume(String id) {
+    return change(id, Heartbeat::resume, "resumed");
+  }
+
+  /** Applies {@code step} to the locked check {@code id} and sends the flips it made. */
+  private Outcome change(String id, BiFunction<Check, Instant, Heartbeat.Result> step,
+      String reason) {
     Instant now = clock.instant();
     Outcome o = store.inTransaction(tx -> {
       Check c = tx.lock(List.of(id)).get(id);
       if (c == null) {
         return new Outcome.NotFound();
       }
-      return new Outcome.Done(apply(tx, Heartbeat.resume(c, now), "resumed", now));
+      return new Outcome.Done(apply(tx, step.apply(c, now), reason, now));
     });
     flipped.run();
     return o;
