@@ -34,7 +34,16 @@ public interface CheckStore {
   Optional<Check> findByBadgeKey(String badgeKey);
 
   /** Checks by service and status (null: any), ordered by service and slug, at most limit. */
-  List<Check> list(String service, CheckStatus status, int limit);
+  default List<Check> list(String service, CheckStatus status, int limit) {
+    return list(service, status, limit, null);
+  }
+
+  /**
+   * As {@link #list(String, CheckStatus, int)}, and only of {@code visibleServices} when not
+   * null (a team-scoped caller's services: narrowed in the query, so the list is full).
+   */
+  List<Check> list(String service, CheckStatus status, int limit,
+      java.util.Set<String> visibleServices);
 
   /** Every check defined in the config file (for syncing it). */
   List<Check> byOrigin(Check.Origin origin);

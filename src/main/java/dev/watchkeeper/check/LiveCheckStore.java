@@ -151,8 +151,9 @@ final class LiveCheckStore implements CheckStore {
 
   /** The status filter applies to the folded state (at most one fold interval old). */
   @Override
-  public List<Check> list(String service, CheckStatus status, int limit) {
-    return live(db.list(service, status, limit));
+  public List<Check> list(String service, CheckStatus status, int limit,
+      java.util.Set<String> visibleServices) {
+    return live(db.list(service, status, limit, visibleServices));
   }
 
   @Override

@@ -129,12 +129,16 @@ public final class JdbcCheckStore implements CheckStore {
   }
 
   @Override
-  public List<Check> list(String service, CheckStatus status, int limit) {
+  public List<Check> list(String service, CheckStatus status, int limit,
+      java.util.Set<String> visibleServices) {
     StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM checks WHERE 1 = 1");
     List<Object> args = new ArrayList<>();
     if (service != null) {
       sql.append(" AND service = ?");
       args.add(service);
+    }
+    if (!Sql.in(sql, args, "service", visibleServices)) {
+      return List.of();
     }
     if (status != null) {
       sql.append(" AND status = ?");

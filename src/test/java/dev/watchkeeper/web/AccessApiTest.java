@@ -226,6 +226,21 @@ class AccessApiTest {
   }
 
   @Test
+  void aTeamScopedChecksListIsFullEvenWhenAnotherTeamsChecksComeFirst() throws Exception {
+    for (String service : List.of("batch", "payments")) {
+      HttpResponse<String> r = f.send("POST", "/api/v1/checks", ADMIN,
+          "{\"service\":\"" + service + "\",\"slug\":\"nightly\",\"period\":\"1h\","
+              + "\"grace\":\"5m\"}", Map.of());
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    }
+    String pay = f.token("pay-viewer", "payments-team", "viewer");
+    // Ordered by service: batch's check comes first, and must not use up the limit.
+    JsonNode page = json(f.server.get("/api/v1/checks?limit=1", pay)).get("checks");
+    assertThat(page).hasSize(1);
+    assertThat(page.get(0).get("service").asText()).isEqualTo("payments");
+  }
+
+  @Test
   void everyChangeIsAuditedWithWhoWhatWhereAndBeforeAfter() throws Exception {
     long incident = f.paymentsIncident("audit");
     AccessFixture.Browser b = f.logIn("dave", PASSWORD, Map.of());
