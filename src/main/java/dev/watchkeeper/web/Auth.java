@@ -75,13 +75,18 @@ public final class Auth {
 
   /** The service and key of the request's integration key; 401 if missing or unknown. */
   public Credentials.KeyRef integrationKey(Context ctx) {
-    String token = bearer(ctx);
+    return integrationKey(ctx.header("Authorization"), ctx.path());
+  }
+
+  /** {@link #integrationKey(Context)} from the Authorization header's value. */
+  public Credentials.KeyRef integrationKey(String authorization, String path) {
+    String token = bearer(authorization);
     if (token == null) {
       throw unauthorized("missing integration key: send it as 'Authorization: Bearer <key>'"
           + " (or as the Basic auth password)");
     }
     return current.get().credentials().integrationKey(token).orElseThrow(() -> {
-      LogEvent.AUTH_REJECTED.info(log).addKeyValue("path", ctx.path())
+      LogEvent.AUTH_REJECTED.info(log).addKeyValue("path", path)
           .log("unknown integration key");
       return unauthorized("unknown integration key");
     });
@@ -360,7 +365,11 @@ public final class Auth {
   }
 
   static String bearer(Context ctx) {
-    String h = ctx.header("Authorization");
+    return bearer(ctx.header("Authorization"));
+  }
+
+  /** The secret of a Bearer or Basic Authorization header, or null. */
+  static String bearer(String h) {
     if (h == null) {
       return null;
     }

@@ -16,8 +16,17 @@ public final class Bodies {
   private Bodies() {}
 
   public static byte[] read(Context ctx, int maxBytes) {
-    long declared = ctx.req().getContentLengthLong();
-    try (InputStream in = ctx.req().getInputStream()) {
+    try {
+      return read(ctx.req().getInputStream(), ctx.req().getContentLengthLong(), maxBytes);
+    } catch (IOException e) {
+      throw new ApiException(400, "bad_request", "the request body could not be read: "
+          + e.getMessage());
+    }
+  }
+
+  /** The body of {@code in} (closed after), {@code declared} bytes long or -1 if unknown. */
+  public static byte[] read(InputStream stream, long declared, int maxBytes) {
+    try (InputStream in = stream) {
       if (declared > maxBytes) {
         drain(in, declared);
         throw tooLarge(maxBytes);

@@ -49,35 +49,36 @@ final class EventRoutes {
     this.results = results;
   }
 
+  void register(IngestLane lane) {
+    lane.route("POST", "/api/v1/events", this::ingest);
+  }
+
   void register(RoutesConfig routes) {
-    routes.post("/api/v1/events", this::ingest);
     routes.get("/api/v1/events", this::list);
     routes.get("/api/v1/requests/{id}", this::request);
   }
 
-  private void ingest(Context ctx) {
-    Credentials.KeyRef key = auth.integrationKey(ctx);
+  private void ingest(LaneExchange ex) {
+    Credentials.KeyRef key = auth.integrationKey(ex.header("Authorization"), "/api/v1/events");
     Ingest limits = config.get().ingest();
-    byte[] body = Bodies.read(ctx, limits.maxBodyBytes());
-    List<Event> events = parse(ctx, body, limits.maxBatchEvents());
+    byte[] body = Bodies.read(ex.body(), ex.contentLength(), limits.maxBodyBytes());
+    List<Event> events = parse(ex, body, limits.maxBatchEvents());
     gate.checkRate(key, events.size());
-    CompletableFuture<AppendResult> stored = gate.submit(ctx, key, events);
-    ctx.future(() -> stored.handle((r, err) -> {
+    gate.submit(ex.traceId(), key, events).whenComplete((r, err) -> {
       if (err != null) {
-        HttpServer.writeError(ctx, IngestGate.unavailable(err));
-        return null;
+        ex.error(IngestGate.unavailable(err));
+        return;
       }
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("status", "accepted");
       out.put("request_id", r.requestId());
       out.put("event_ids", r.eventIds());
       out.put("duplicates", r.duplicates());
-      ctx.status(202).json(out);
-      return null;
-    }));
+      ex.json(202, out);
+    });
   }
 
-  private List<Event> parse(Context ctx, byte[] body, int maxEvents) {
+  private List<Event> parse(LaneExchange ctx, byte[] body, int maxEvents) {
     String contentType = ctx.contentType() == null ? "" : ctx.contentType();
     String mediaType = contentType.toLowerCase(Locale.ROOT);
     int semi = mediaType.indexOf(';');
@@ -87,7 +88,7 @@ final class EventRoutes {
     try {
       if (ctx.header("ce-specversion") != null) {
         Map<String, String> ce = new LinkedHashMap<>();
-        for (String name : ctx.headerMap().keySet()) {
+        for (String name : ctx.headerNames()) {
           String lower = name.toLowerCase(Locale.ROOT);
           if (lower.startsWith("ce-")) {
             ce.put(lower.substring(3), ctx.header(name));

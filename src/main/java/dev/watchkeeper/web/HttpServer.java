@@ -10,13 +10,11 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import dev.watchkeeper.config.WatchkeeperConfig.Role;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.eclipse.jetty.server.Server;
@@ -34,6 +32,7 @@ public final class HttpServer implements AutoCloseable {
   static final String REQUEST_ID = "wk.request_id";
 
   private final Javalin app;
+  private final IngestLane lane;
   private dev.watchkeeper.web.ui.UiRoutes ui;
 
   /** Everything the routes need, built by the application wiring. */
@@ -97,6 +96,15 @@ public final class HttpServer implements AutoCloseable {
         new RequestResults(d.store(), d.alerts(), d.incidents(), d.labelRoutes()));
     AdminRoutes admin = new AdminRoutes(d.config(), auth, d.mapper());
     var server = d.config().get().server();
+    HttpTimers timers = new HttpTimers(d.meters());
+    this.lane = new IngestLane(d.config(), d.mapper(), timers);
+    events.register(lane);
+    new dev.watchkeeper.web.compat.PrometheusAlertsRoutes(auth, gate, d.mapper(), d.clock())
+        .register(lane);
+    if (d.checks() != null) {
+      new dev.watchkeeper.web.compat.PingRoutes(d.config(), d.checks(), d.pingWriter(),
+          d.clock(), d.meters()).register(lane);
+    }
     this.app = Javalin.create(cfg -> {
       cfg.startup.showJavalinBanner = false;
       cfg.startup.showOldJavalinVersionWarning = false;
@@ -104,7 +112,12 @@ public final class HttpServer implements AutoCloseable {
       cfg.jetty.port = server.port();
       cfg.http.maxRequestSize = d.config().get().ingest().maxBodyBytes() + 1024L;
       cfg.jsonMapper(new JavalinJackson(d.mapper(), false));
-      cfg.jetty.modifyServer(s -> s.setStopTimeout(server.shutdownGrace().toMillis()));
+      cfg.jetty.modifyServer(s -> {
+        s.setStopTimeout(server.shutdownGrace().toMillis());
+        // Javalin puts its servlet context inside this wrapper: the lane answers the ingest hot
+        // paths itself and hands every other request on.
+        s.setHandler(lane);
+      });
       cfg.routes.before(HttpServer::tagRequest);
       cfg.routes.before(ctx -> {
         SecurityHeaders.apply(ctx, d.config().get().security());
@@ -179,8 +192,6 @@ public final class HttpServer implements AutoCloseable {
         new ActionRoutes(d.actionLinks(), d.incidentEngine(), d.incidents(), d.clock(),
             d.access() == null ? null : d.access().audit()).register(cfg.routes);
       }
-      new dev.watchkeeper.web.compat.PrometheusAlertsRoutes(auth, gate, d.mapper(), d.clock())
-          .register(cfg.routes);
       new dev.watchkeeper.web.compat.AlertmanagerAlertsRoutes(d, auth).register(cfg.routes);
       if (d.rota() != null) {
         FeedTokens tokens = new FeedTokens(d.icalSecret());
@@ -189,8 +200,6 @@ public final class HttpServer implements AutoCloseable {
       }
       if (d.checks() != null) {
         new CheckRoutes(d.config(), auth, d.mapper(), d.checks()).register(cfg.routes);
-        new dev.watchkeeper.web.compat.PingRoutes(d.config(), d.checks(), d.pingWriter(),
-            d.clock(), d.meters()).register(cfg.routes);
       }
       cfg.routes.exception(ApiException.class, (e, ctx) -> writeError(ctx, e));
       cfg.routes.exception(HttpResponseException.class, (e, ctx) -> writeError(ctx,
@@ -203,9 +212,6 @@ public final class HttpServer implements AutoCloseable {
                 + ctx.attribute(REQUEST_ID)));
       });
       cfg.routes.error(404, ctx -> {
-        if (ctx.path().startsWith("/ping/")) {
-          return; // Healthchecks' plain-text answers (web/compat/PingRoutes)
-        }
         String type = ctx.res().getContentType();
         // Our own 404s are JSON (API) or HTML (pages); anything else is Javalin's default.
         if (ctx.result() == null || ctx.result().isEmpty() || type == null
@@ -214,21 +220,9 @@ public final class HttpServer implements AutoCloseable {
               + ctx.path()));
         }
       });
-      // One timer per method, route and status, looked up in a map: building and registering
-      // it on every request showed in the ping path's profile.
-      java.util.concurrent.ConcurrentHashMap<String, Timer> timers =
-          new java.util.concurrent.ConcurrentHashMap<>();
       cfg.requestLogger.http((ctx, ms) -> {
-        String route = matchedRoute(ctx, "unmatched");
-        String method = ctx.method().name();
-        int status = ctx.statusCode();
-        timers.computeIfAbsent(method + ' ' + status + ' ' + route,
-            k -> Timer.builder("watchkeeper.http.requests")
-                .description("HTTP requests by route and status")
-                .tag("method", method).tag("route", route)
-                .tag("status", Integer.toString(status))
-                .register(d.meters()))
-            .record((long) (ms * 1_000_000), TimeUnit.NANOSECONDS);
+        timers.record(ctx.method().name(), ctx.statusCode(), matchedRoute(ctx, "unmatched"),
+            (long) (ms * 1_000_000));
         MDC.clear();
       });
     });
@@ -275,7 +269,7 @@ public final class HttpServer implements AutoCloseable {
 
   /** Every registered endpoint as "METHOD /path" (the authorization matrix test walks them). */
   public List<String> routes() {
-    List<String> out = new java.util.ArrayList<>();
+    List<String> out = new java.util.ArrayList<>(lane.routes());
     for (var e : app.unsafe.internalRouter.allHttpHandlers()) {
       String m = e.endpoint.method.name();
       if (!m.equals("BEFORE") && !m.equals("AFTER") && !m.equals("BEFORE_MATCHED")
@@ -312,6 +306,14 @@ public final class HttpServer implements AutoCloseable {
   }
 
   public static void writeError(Context ctx, ApiException e) {
+    if (e.retryAfterSeconds() != null) {
+      ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
+    }
+    ctx.status(e.status()).json(errorBody(e, ctx.attribute(REQUEST_ID)));
+  }
+
+  /** The JSON body of every error answer: status, code, a sentence, details, request id. */
+  static Map<String, Object> errorBody(ApiException e, Object requestId) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("status", e.status());
     body.put("error", e.code());
@@ -320,14 +322,10 @@ public final class HttpServer implements AutoCloseable {
     if (!details.isEmpty()) {
       body.put("errors", details);
     }
-    Object rid = ctx.attribute(REQUEST_ID);
-    if (rid != null) {
-      body.put("request_id", rid);
+    if (requestId != null) {
+      body.put("request_id", requestId);
     }
-    if (e.retryAfterSeconds() != null) {
-      ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
-    }
-    ctx.status(e.status()).json(body);
+    return body;
   }
 
   public HttpServer start() {

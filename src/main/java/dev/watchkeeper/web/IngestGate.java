@@ -77,8 +77,14 @@ public final class IngestGate {
   /** Queues the events for the durable commit; the future completes once they are committed. */
   public CompletableFuture<AppendResult> submit(Context ctx, Credentials.KeyRef key,
       List<Event> events) {
+    return submit((String) ctx.attribute(HttpServer.TRACE_ID), key, events);
+  }
+
+  /** {@link #submit(Context, Credentials.KeyRef, List)} for a request with this trace id. */
+  public CompletableFuture<AppendResult> submit(String traceId, Credentials.KeyRef key,
+      List<Event> events) {
     IngestBatch batch = new IngestBatch(Ids.newId(clock), key.service(), key.keyName(),
-        ctx.attribute(HttpServer.TRACE_ID), clock.instant(), events);
+        traceId, clock.instant(), events);
     return committer.submit(batch).thenApply(r -> {
       acceptedEvents.increment(events.size());
       return r;

@@ -12,9 +12,8 @@ import dev.watchkeeper.config.ConfigLoader;
 import dev.watchkeeper.config.LiveConfig;
 import dev.watchkeeper.config.WatchkeeperConfig;
 import dev.watchkeeper.web.RateLimiter;
-import io.javalin.config.RoutesConfig;
-import io.javalin.http.Context;
-import io.javalin.http.Handler;
+import dev.watchkeeper.web.IngestLane;
+import dev.watchkeeper.web.LaneExchange;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -25,7 +24,6 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 
 /**
@@ -65,22 +63,17 @@ public final class PingRoutes {
         .description("Pings refused with 429 by the per-check rate limit").register(meters);
   }
 
-  public void register(RoutesConfig routes) {
-    for (String path : new String[] {"/ping/{a}", "/ping/{a}/{b}", "/ping/{a}/{b}/{c}"}) {
-      Handler h = this::ping;
-      routes.get(path, h);
-      routes.post(path, h);
-      routes.head(path, h);
-    }
+  public void register(IngestLane lane) {
+    lane.pings(this::ping);
   }
 
-  private void ping(Context ctx) {
+  private void ping(LaneExchange ctx) {
     WatchkeeperConfig.Checks limits = config.get().checks();
     ctx.header("Ping-Body-Limit", Integer.toString(limits.pingBodyLimit()));
     ctx.header("Access-Control-Allow-Origin", "*");
-    String a = ctx.pathParam("a");
-    String b = ctx.pathParamMap().get("b");
-    String c = ctx.pathParamMap().get("c");
+    String a = ctx.param(0);
+    String b = ctx.param(1);
+    String c = ctx.param(2);
     String checkId;
     String suffix;
     if (UUID_TEXT.matcher(a).matches()) {
@@ -108,7 +101,7 @@ public final class PingRoutes {
       }
       String service = key.get().service();
       check = store.findBySlug(service, b).orElse(null);
-      if (check == null && "1".equals(ctx.queryParam("create"))) {
+      if (check == null && "1".equals(ctx.query("create"))) {
         check = autoRegister(service, b, limits);
       }
       checkId = check == null ? null : check.id();
@@ -140,7 +133,7 @@ public final class PingRoutes {
       plain(ctx, 404, "not found");
       return;
     }
-    String rid = ctx.queryParam("rid");
+    String rid = ctx.query("rid");
     if (rid != null) {
       if (!UUID_TEXT.matcher(rid).matches()) {
         plain(ctx, 400, "invalid rid");
@@ -157,20 +150,19 @@ public final class PingRoutes {
     }
     Body body = readBody(ctx, limits.pingBodyLimit());
     Ping ping = new Ping(checkId, checks.clock().instant(), kind, exit, "http",
-        ctx.method().name(), ctx.ip(), truncate(ctx.userAgent(), 200), rid, body.text(),
+        ctx.method(), ctx.ip(), truncate(ctx.userAgent(), 200), rid, body.text(),
         body.truncated(), null);
-    CompletableFuture<Boolean> stored = writer.submit(ping)
-        .orTimeout(COMMIT_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-    ctx.future(() -> stored.handle((found, err) -> {
-      if (err != null) {
-        plain(ctx, 503, "the ping could not be stored; try again");
-      } else if (!found) {
-        plain(ctx, 404, "not found");
-      } else {
-        plain(ctx, 200, "OK");
-      }
-      return null;
-    }));
+    writer.submit(ping)
+        .orTimeout(COMMIT_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        .whenComplete((found, err) -> {
+          if (err != null) {
+            plain(ctx, 503, "the ping could not be stored; try again");
+          } else if (!found) {
+            plain(ctx, 404, "not found");
+          } else {
+            plain(ctx, 200, "OK");
+          }
+        });
   }
 
   private Check autoRegister(String service, String slug, WatchkeeperConfig.Checks limits) {
@@ -188,11 +180,11 @@ public final class PingRoutes {
 
   private record Body(String text, boolean truncated) {}
 
-  private static Body readBody(Context ctx, int limit) {
-    if (ctx.method().name().equals("HEAD") || ctx.method().name().equals("GET")) {
+  private static Body readBody(LaneExchange ctx, int limit) {
+    if (ctx.method().equals("HEAD") || ctx.method().equals("GET")) {
       return new Body(null, false);
     }
-    try (InputStream in = ctx.req().getInputStream()) {
+    try (InputStream in = ctx.body()) {
       byte[] kept = in.readNBytes(limit);
       boolean more = false;
       byte[] buf = new byte[8192];
@@ -220,8 +212,8 @@ public final class PingRoutes {
     return s == null || s.length() <= max ? s : s.substring(0, max);
   }
 
-  private static void plain(Context ctx, int status, String text) {
-    ctx.status(status).contentType("text/plain; charset=utf-8").result(text);
+  private static void plain(LaneExchange ctx, int status, String text) {
+    ctx.plain(status, text);
   }
 
   static boolean isUuid(String s) {

@@ -11,8 +11,8 @@ import dev.watchkeeper.web.Auth;
 import dev.watchkeeper.web.Bodies;
 import dev.watchkeeper.web.Credentials;
 import dev.watchkeeper.web.IngestGate;
-import io.javalin.config.RoutesConfig;
-import io.javalin.http.Context;
+import dev.watchkeeper.web.IngestLane;
+import dev.watchkeeper.web.LaneExchange;
 import java.time.Clock;
 import java.util.List;
 
@@ -34,22 +34,18 @@ public final class PrometheusAlertsRoutes {
     this.parser = new AlertmanagerAlertsParser(mapper, new EventParser(mapper, clock), clock);
   }
 
-  public void register(RoutesConfig routes) {
-    routes.post("/api/v2/alerts", this::post);
+  public void register(IngestLane lane) {
+    lane.route("POST", "/api/v2/alerts", this::post);
   }
 
   /** Alertmanager's 400: the body is one JSON string saying what is wrong. */
-  private void badRequest(Context ctx, String message) {
-    try {
-      ctx.status(400).contentType("application/json").result(mapper.writeValueAsString(message));
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new ApiException(400, "bad_request", message);
-    }
+  private static void badRequest(LaneExchange ex, String message) {
+    ex.json(400, message);
   }
 
-  private void post(Context ctx) {
-    Credentials.KeyRef key = auth.integrationKey(ctx);
-    byte[] body = Bodies.read(ctx, gate.limits().maxBodyBytes());
+  private void post(LaneExchange ctx) {
+    Credentials.KeyRef key = auth.integrationKey(ctx.header("Authorization"), "/api/v2/alerts");
+    byte[] body = Bodies.read(ctx.body(), ctx.contentLength(), gate.limits().maxBodyBytes());
     List<Event> events;
     try {
       events = parser.parse(body, gate.limits().maxBatchEvents());
@@ -65,13 +61,12 @@ public final class PrometheusAlertsRoutes {
       return;
     }
     gate.checkRate(key, events.size());
-    ctx.future(() -> gate.submit(ctx, key, events).handle((r, err) -> {
+    gate.submit(ctx.traceId(), key, events).whenComplete((r, err) -> {
       if (err != null) {
-        dev.watchkeeper.web.HttpServer.writeError(ctx, IngestGate.unavailable(err));
+        ctx.error(IngestGate.unavailable(err));
       } else {
         ctx.status(200);
       }
-      return null;
-    }));
+    });
   }
 }
