@@ -236,8 +236,13 @@ final class ChecksBench {
 
   static Server start(Path jar, Path config, Path log) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p = new ProcessBuilder(java, "-jar", jar.toString(), "serve", "--config",
-        config.toString()).redirectErrorStream(true)
+    List<String> cmd = new java.util.ArrayList<>(List.of(java));
+    String opts = System.getProperty("bench.server.java.opts", "");
+    if (!opts.isBlank()) {
+      cmd.addAll(List.of(opts.trim().split("\\s+")));
+    }
+    cmd.addAll(List.of("-jar", jar.toString(), "serve", "--config", config.toString()));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.to(log.toFile())).start();
     long deadline = System.currentTimeMillis() + 60_000;
     while (System.currentTimeMillis() < deadline && p.isAlive()) {
