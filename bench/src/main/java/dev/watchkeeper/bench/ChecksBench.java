@@ -37,6 +37,9 @@ import java.util.regex.Pattern;
  *
  * <p>Run: {@code mvn -q -o package -DskipTests && mvn -q -f bench/pom.xml package &&
  * java -cp bench/target/ingest-bench.jar dev.watchkeeper.bench.ChecksBench [options]}.
+ * {@code -Dbench.server.java.opts="-XX:StartFlightRecording=filename=/tmp/p.jfr"} passes JVM
+ * options to the server (space-separated), e.g. to profile it. Give it {@code --warmup 30}: with
+ * the default 5 s the JIT is still compiling and every figure is low.
  */
 final class ChecksBench {
   private static final Pattern LISTENING =
