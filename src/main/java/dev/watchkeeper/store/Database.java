@@ -128,6 +128,8 @@ public final class Database implements AutoCloseable {
   static final long CHECKPOINT_INTERVAL_MS = 200;
   /** After a checkpoint, a WAL file larger than this is cut back to it (SQLite journal_size_limit). */
   static final long WAL_SIZE_LIMIT = 64L * 1024 * 1024;
+  /** A WAL of more frames than this (64 MB of 4 KB pages) is made to start over. */
+  static final long WAL_RESTART_FRAMES = 16_384;
 
   private final Thread checkpointer;
   private volatile boolean closed;
@@ -143,7 +145,7 @@ public final class Database implements AutoCloseable {
     while (!closed) {
       try {
         Thread.sleep(CHECKPOINT_INTERVAL_MS);
-        checkpoint();
+        checkpoint(WAL_RESTART_FRAMES);
       } catch (InterruptedException e) {
         return;
       } catch (SQLException | RuntimeException e) {
@@ -157,11 +159,26 @@ public final class Database implements AutoCloseable {
 
   /**
    * One PASSIVE checkpoint (SQLite only): copies what it can of the WAL without waiting for
-   * readers or writers. Returns the WAL frames in the log and those copied.
+   * readers or writers. A WAL holding more than {@code restartAboveFrames} frames is then made to
+   * start over (RESTART, under {@link #writeLock}: it waits for readers to leave the WAL), so
+   * steady reads cannot keep it growing. Returns the WAL frames in the log and those copied.
    */
-  long[] checkpoint() throws SQLException {
+  long[] checkpoint(long restartAboveFrames) throws SQLException {
+    long[] frames = checkpoint("PASSIVE");
+    if (frames[0] > restartAboveFrames) {
+      writeLock.lock();
+      try {
+        frames = checkpoint("RESTART");
+      } finally {
+        writeLock.unlock();
+      }
+    }
+    return frames;
+  }
+
+  private long[] checkpoint(String mode) throws SQLException {
     try (Connection c = pool.getConnection(); Statement s = c.createStatement();
-        var rs = s.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
+        var rs = s.executeQuery("PRAGMA wal_checkpoint(" + mode + ")")) {
       rs.next();
       return new long[] {rs.getLong(2), rs.getLong(3)};
     }
