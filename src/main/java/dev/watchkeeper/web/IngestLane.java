@@ -137,7 +137,7 @@ public final class IngestLane extends Handler.Wrapper {
     headers.put("X-Request-Id", requestId);
     SecurityHeaders.each(config.get().security(), headers::put);
     String finalTemplate = template;
-    LaneExchange ex = new LaneExchange(req, res, cb, mapper, template, params, traceId,
+    LaneExchange ex = new LaneExchange(req, res, cb, mapper, params, traceId,
         requestId, status -> timers.record(method, status, finalTemplate,
             System.nanoTime() - start));
     MDC.put("trace_id", traceId);

@@ -26,7 +26,6 @@ public final class LaneExchange {
   private final Response response;
   private final Callback callback;
   private final ObjectMapper mapper;
-  private final String template;
   private final List<String> params;
   private final String traceId;
   private final String requestId;
@@ -35,12 +34,11 @@ public final class LaneExchange {
   private Fields query;
 
   LaneExchange(Request request, Response response, Callback callback, ObjectMapper mapper,
-      String template, List<String> params, String traceId, String requestId, IntConsumer done) {
+      List<String> params, String traceId, String requestId, IntConsumer done) {
     this.request = request;
     this.response = response;
     this.callback = callback;
     this.mapper = mapper;
-    this.template = template;
     this.params = params;
     this.traceId = traceId;
     this.requestId = requestId;
@@ -49,11 +47,6 @@ public final class LaneExchange {
 
   public String method() {
     return request.getMethod();
-  }
-
-  /** The route's path template, e.g. {@code /ping/{a}/{b}}. */
-  public String template() {
-    return template;
   }
 
   /** The {@code i}-th path parameter (0-based), or null when the path has fewer. */
@@ -140,10 +133,6 @@ public final class LaneExchange {
   /** An empty answer. */
   public void status(int status) {
     send(status, null, null);
-  }
-
-  boolean answered() {
-    return answered.get();
   }
 
   private void send(int status, String contentType, byte[] body) {
