@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.watchkeeper.config.LiveConfig;
 import dev.watchkeeper.config.WatchkeeperConfig.Ingest;
 import dev.watchkeeper.config.WatchkeeperConfig.Role;
-import dev.watchkeeper.event.AppendResult;
 import dev.watchkeeper.event.CloudEventsParser;
 import dev.watchkeeper.event.Event;
 import dev.watchkeeper.event.EventParser;
@@ -23,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * Event ingest ({@code POST /api/v1/events}, native JSON and CloudEvents in all three modes) and

@@ -136,9 +136,8 @@ public final class IngestLane extends Handler.Wrapper {
     headers.put("traceparent", "00-" + traceId + "-" + requestId + "-01");
     headers.put("X-Request-Id", requestId);
     SecurityHeaders.each(config.get().security(), headers::put);
-    String finalTemplate = template;
     LaneExchange ex = new LaneExchange(req, res, cb, mapper, params, traceId,
-        requestId, status -> timers.record(method, status, finalTemplate,
+        requestId, status -> timers.record(method, status, template,
             System.nanoTime() - start));
     MDC.put("trace_id", traceId);
     MDC.put("request_id", requestId);

@@ -78,7 +78,7 @@ public final class PingRoutes {
     String suffix;
     if (UUID_TEXT.matcher(a).matches()) {
       if (c != null) {
-        plain(ctx, 404, "not found");
+        ctx.plain(404, "not found");
         return;
       }
       suffix = b;
@@ -89,14 +89,14 @@ public final class PingRoutes {
     } else {
       Check check;
       if (b == null) {
-        plain(ctx, 404, "not found");
+        ctx.plain(404, "not found");
         return;
       }
       suffix = c;
       Optional<WatchkeeperConfig.PingKey> key =
           limits.pingKey(ConfigLoader.sha256Hex(a));
       if (key.isEmpty() || !CheckSpec.SLUG.matcher(b).matches()) {
-        plain(ctx, 404, "not found");
+        ctx.plain(404, "not found");
         return;
       }
       String service = key.get().service();
@@ -117,12 +117,12 @@ public final class PingRoutes {
         case "log" -> kind = PingKind.LOG;
         default -> {
           if (!EXIT.matcher(suffix).matches()) {
-            plain(ctx, 404, "not found");
+            ctx.plain(404, "not found");
             return;
           }
           exit = Integer.parseInt(suffix);
           if (exit > 255) {
-            plain(ctx, 400, "invalid exit code");
+            ctx.plain(400, "invalid exit code");
             return;
           }
           kind = exit == 0 ? PingKind.SUCCESS : PingKind.FAIL;
@@ -130,13 +130,13 @@ public final class PingRoutes {
       }
     }
     if (checkId == null) {
-      plain(ctx, 404, "not found");
+      ctx.plain(404, "not found");
       return;
     }
     String rid = ctx.query("rid");
     if (rid != null) {
       if (!UUID_TEXT.matcher(rid).matches()) {
-        plain(ctx, 400, "invalid rid");
+        ctx.plain(400, "invalid rid");
         return;
       }
       rid = rid.toLowerCase(Locale.ROOT);
@@ -145,7 +145,7 @@ public final class PingRoutes {
     if (!wait.isZero()) {
       rateLimited.increment();
       ctx.header("Retry-After", Long.toString(Math.max(1, (wait.toMillis() + 999) / 1000)));
-      plain(ctx, 429, "rate limited");
+      ctx.plain(429, "rate limited");
       return;
     }
     Body body = readBody(ctx, limits.pingBodyLimit());
@@ -156,11 +156,11 @@ public final class PingRoutes {
         .orTimeout(COMMIT_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
         .whenComplete((found, err) -> {
           if (err != null) {
-            plain(ctx, 503, "the ping could not be stored; try again");
+            ctx.plain(503, "the ping could not be stored; try again");
           } else if (!found) {
-            plain(ctx, 404, "not found");
+            ctx.plain(404, "not found");
           } else {
-            plain(ctx, 200, "OK");
+            ctx.plain(200, "OK");
           }
         });
   }
@@ -210,10 +210,6 @@ public final class PingRoutes {
 
   private static String truncate(String s, int max) {
     return s == null || s.length() <= max ? s : s.substring(0, max);
-  }
-
-  private static void plain(LaneExchange ctx, int status, String text) {
-    ctx.plain(status, text);
   }
 
   static boolean isUuid(String s) {

@@ -6,7 +6,6 @@ import dev.watchkeeper.event.Event;
 import dev.watchkeeper.event.EventParser;
 import dev.watchkeeper.event.InvalidEventsException;
 import dev.watchkeeper.event.MalformedJsonException;
-import dev.watchkeeper.web.ApiException;
 import dev.watchkeeper.web.Auth;
 import dev.watchkeeper.web.Bodies;
 import dev.watchkeeper.web.Credentials;
@@ -25,12 +24,10 @@ public final class PrometheusAlertsRoutes {
   private final Auth auth;
   private final IngestGate gate;
   private final AlertmanagerAlertsParser parser;
-  private final ObjectMapper mapper;
 
   public PrometheusAlertsRoutes(Auth auth, IngestGate gate, ObjectMapper mapper, Clock clock) {
     this.auth = auth;
     this.gate = gate;
-    this.mapper = mapper;
     this.parser = new AlertmanagerAlertsParser(mapper, new EventParser(mapper, clock), clock);
   }
 
