@@ -10,11 +10,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -27,6 +29,14 @@ import org.openqa.selenium.interactions.Actions;
  */
 class IncidentsBrowserIT {
   static final Duration WAIT = Duration.ofSeconds(15);
+
+  /**
+   * Waits up to WAIT for a condition on the page. The live list replaces rows as updates arrive,
+   * so an element found a moment ago can go stale before it is read: that is retried, not a failure.
+   */
+  static ConditionFactory eventually() {
+    return await().atMost(WAIT).ignoreException(StaleElementReferenceException.class);
+  }
 
   @TempDir Path dir;
   AccessFixture f;
@@ -56,7 +66,7 @@ class IncidentsBrowserIT {
     browser.findElement(By.name("name")).sendKeys("dave");
     browser.findElement(By.name("password")).sendKeys(PASSWORD);
     browser.findElement(By.cssSelector("button[type=submit]")).click();
-    await().atMost(WAIT).untilAsserted(() -> assertThat(browser.getCurrentUrl())
+    eventually().untilAsserted(() -> assertThat(browser.getCurrentUrl())
         .as(browser::getPageSource).endsWith("/incidents"));
   }
 
@@ -72,7 +82,7 @@ class IncidentsBrowserIT {
   void aNewIncidentAppearsLiveAndIsAcknowledgedWithTheKeyboard() throws Exception {
     logIn();
     assertThat(browser.findElement(By.id("incidents")).getText()).contains("No incidents match");
-    await().atMost(WAIT).until(() -> browser.findElement(By.id("live")).getText()
+    eventually().until(() -> browser.findElement(By.id("live")).getText()
         .startsWith("live"));
     js("window.__sameDocument = true;");
 
@@ -81,23 +91,25 @@ class IncidentsBrowserIT {
          "summary":"disk full on db-1"}""", Map.of());
     assertThat(sent.statusCode()).as(sent.body()).isEqualTo(202);
 
-    await().atMost(WAIT).untilAsserted(() -> assertThat(
+    eventually().untilAsserted(() -> assertThat(
         browser.findElements(By.cssSelector("#incidents tbody tr[data-id]"))).hasSize(1));
-    WebElement row = browser.findElement(By.cssSelector("#incidents tbody tr[data-id]"));
-    assertThat(row.getText()).contains("disk full on db-1", "triggered", "payments");
+    eventually().untilAsserted(() -> assertThat(browser.findElement(
+        By.cssSelector("#incidents tbody tr[data-id]")).getText())
+        .contains("disk full on db-1", "triggered", "payments"));
     assertThat(js("return window.__sameDocument === true")).as("no reload").isEqualTo(true);
-    String id = row.getAttribute("data-id");
+    String id = eventually().until(() -> browser.findElement(
+        By.cssSelector("#incidents tbody tr[data-id]")).getAttribute("data-id"), v -> v != null);
 
     press("j");
-    assertThat(browser.findElement(By.cssSelector("tr[data-id='" + id + "']"))
-        .getAttribute("class")).contains("selected");
+    eventually().untilAsserted(() -> assertThat(browser.findElement(
+        By.cssSelector("tr[data-id='" + id + "']")).getAttribute("class")).contains("selected"));
     press("a");
-    await().atMost(WAIT).untilAsserted(() -> assertThat(browser.findElement(
+    eventually().untilAsserted(() -> assertThat(browser.findElement(
         By.cssSelector("tr[data-id='" + id + "'] .badge")).getText()).isEqualTo("acknowledged"));
 
     press("j");
     press("\n");
-    await().atMost(WAIT).until(() -> browser.getCurrentUrl().endsWith("/incidents/" + id));
+    eventually().until(() -> browser.getCurrentUrl().endsWith("/incidents/" + id));
     assertThat(browser.findElement(By.id("state")).getText()).isEqualTo("acknowledged");
     List<String> timeline = browser.findElements(By.cssSelector("#timeline tbody tr")).stream()
         .map(WebElement::getText).toList();
@@ -106,7 +118,7 @@ class IncidentsBrowserIT {
 
     // r resolves the incident the page shows
     press("r");
-    await().atMost(WAIT).untilAsserted(() ->
+    eventually().untilAsserted(() ->
         assertThat(browser.findElement(By.id("state")).getText()).isEqualTo("resolved"));
   }
 
@@ -119,13 +131,13 @@ class IncidentsBrowserIT {
     note.sendKeys("a and r are letters here");
     assertThat(browser.findElement(By.id("state")).getText()).isEqualTo("triggered");
     note.submit();
-    await().atMost(WAIT).untilAsserted(() -> assertThat(
+    eventually().untilAsserted(() -> assertThat(
         browser.findElement(By.id("timeline")).getText()).contains("a and r are letters here"));
     assertThat(browser.findElement(By.id("state")).getText()).isEqualTo("triggered");
 
     browser.findElement(By.tagName("h1")).click();
     press("?");
-    await().atMost(WAIT).until(() -> browser.findElement(By.id("help")).isDisplayed());
+    eventually().until(() -> browser.findElement(By.id("help")).isDisplayed());
     assertThat(browser.findElement(By.id("help")).getText()).contains("acknowledge");
   }
 }

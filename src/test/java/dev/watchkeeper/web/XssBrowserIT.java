@@ -16,11 +16,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.logging.LogEntry;
@@ -36,6 +38,14 @@ import org.openqa.selenium.logging.LogEntry;
 class XssBrowserIT {
   static final ObjectMapper JSON = new ObjectMapper();
   static final Duration WAIT = Duration.ofSeconds(20);
+
+  /**
+   * Waits up to WAIT for a condition on the page. The live list replaces rows as updates arrive,
+   * so an element found a moment ago can go stale before it is read: that is retried, not a failure.
+   */
+  static ConditionFactory eventually() {
+    return await().atMost(WAIT).ignoreException(StaleElementReferenceException.class);
+  }
 
   /** Markup payloads: shown as text, never parsed. */
   static final List<String> MARKUP = List.of(
@@ -106,8 +116,8 @@ class XssBrowserIT {
     browser.findElement(By.name("name")).sendKeys("dave");
     browser.findElement(By.name("password")).sendKeys(PASSWORD);
     browser.findElement(By.cssSelector("button[type=submit]")).click();
-    await().atMost(WAIT).until(() -> browser.getCurrentUrl().endsWith("/incidents"));
-    await().atMost(WAIT).until(() -> browser.findElement(By.id("live")).getText()
+    eventually().until(() -> browser.getCurrentUrl().endsWith("/incidents"));
+    eventually().until(() -> browser.findElement(By.id("live")).getText()
         .startsWith("live"));
 
     // Alertmanager alerts: one per markup payload, in labels and annotations; URL payloads as
@@ -149,9 +159,9 @@ class XssBrowserIT {
         JSON.createObjectNode().put("assignee", MARKUP.get(1)).toString(), 200);
 
     // the list, as refreshed live
-    await().atMost(WAIT).untilAsserted(() -> assertThat(browser.findElements(
+    eventually().untilAsserted(() -> assertThat(browser.findElements(
         By.cssSelector("#incidents tbody tr[data-id]"))).hasSize(2));
-    await().atMost(WAIT).untilAsserted(() -> assertThat(
+    eventually().untilAsserted(() -> assertThat(
         browser.findElement(By.id("incidents")).getText()).contains(MARKUP.get(1)));
     assertSafe("list (live)", List.of(MARKUP.get(0), MARKUP.get(6), MARKUP.get(1)));
 
@@ -200,7 +210,7 @@ class XssBrowserIT {
 
   private long incidentOf(String service) {
     long[] id = new long[1];
-    await().atMost(WAIT).untilAsserted(() -> {
+    eventually().untilAsserted(() -> {
       var list = json(f.server.get("/api/v1/incidents?service=" + service, ADMIN))
           .get("incidents");
       assertThat(list).isNotEmpty();
