@@ -1,8 +1,11 @@
 package dev.watchkeeper.event;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -38,12 +41,10 @@ public final class AlertmanagerAlertsParser {
       Set.of("labels", "annotations", "startsAt", "endsAt", "generatorURL");
 
   private final ObjectMapper mapper;
-  private final EventParser events;
   private final Clock clock;
 
-  public AlertmanagerAlertsParser(ObjectMapper mapper, EventParser events, Clock clock) {
+  public AlertmanagerAlertsParser(ObjectMapper mapper, Clock clock) {
     this.mapper = mapper;
-    this.events = events;
     this.clock = clock;
   }
 
@@ -60,20 +61,24 @@ public final class AlertmanagerAlertsParser {
     }
     Instant now = clock.instant();
     List<String> problems = new ArrayList<>();
-    List<ObjectNode> nodes = new ArrayList<>();
+    List<Event> out = new ArrayList<>(root.size());
     for (int i = 0; i < root.size(); i++) {
-      ObjectNode n = toNative(root.get(i), "alerts[" + i + "]", now, problems);
-      if (n != null) {
-        nodes.add(n);
+      Event e = toEvent(root.get(i), "alerts[" + i + "]", now, problems);
+      if (e != null) {
+        out.add(e);
       }
     }
     if (!problems.isEmpty()) {
       throw new InvalidEventsException(problems);
     }
-    return nodes.isEmpty() ? List.of() : events.parseNodes(nodes, "alerts");
+    return out;
   }
 
-  private ObjectNode toNative(JsonNode a, String path, Instant now, List<String> problems) {
+  /**
+   * One alert, validated, straight to an event (no native-shaped tree in between: building one
+   * and parsing it again was a quarter of the request threads' time at one alert per request).
+   */
+  private Event toEvent(JsonNode a, String path, Instant now, List<String> problems) {
     int before = problems.size();
     if (!a.isObject()) {
       EventParser.add(problems, path + ": expected an object, got " + EventParser.kind(a));
@@ -112,35 +117,49 @@ public final class AlertmanagerAlertsParser {
       return null;
     }
     boolean resolved = endsAt != null && !endsAt.isAfter(now);
-    ObjectNode n = mapper.createObjectNode();
-    n.put("source", first(labels.get("instance"), labels.get("job"), "prometheus"));
-    n.put("type", resolved ? "alertmanager.resolved" : "alertmanager.firing");
-    Instant time = resolved ? endsAt : (startsAt == null ? now : startsAt);
-    n.put("time", time.toString());
-    String sev = severity(labels.get("severity"));
-    if (sev != null) {
-      n.put("severity", sev);
-    }
+    // an instance label may be longer than an event source; Alertmanager takes it, so do we
+    String source = cut(first(labels.get("instance"), labels.get("job"), "prometheus"),
+        EventLimits.MAX_SOURCE);
     String summary = first(annotations.get("summary"), annotations.get("description"),
         labels.get("alertname"));
-    if (summary != null) {
-      n.put("summary", summary.length() > EventLimits.MAX_SUMMARY
-          ? summary.substring(0, EventLimits.MAX_SUMMARY) : summary);
+    return new Event(Ids.newId(clock), source,
+        resolved ? "alertmanager.resolved" : "alertmanager.firing",
+        resolved ? endsAt : (startsAt == null ? now : startsAt),
+        severity(labels.get("severity")),
+        null, summary == null ? null : cut(summary, EventLimits.MAX_SUMMARY), labels,
+        payload(annotations, gen != null && gen.isTextual() ? gen.textValue() : null,
+            startsAt, endsAt));
+  }
+
+  /** {@code {"annotations":{...},"generatorURL":...,"startsAt":...,"endsAt":...}} as text. */
+  private String payload(Map<String, String> annotations, String generatorUrl, Instant startsAt,
+      Instant endsAt) {
+    StringWriter w = new StringWriter(128);
+    try (JsonGenerator g = mapper.getFactory().createGenerator(w)) {
+      g.writeStartObject();
+      g.writeObjectFieldStart("annotations");
+      for (Map.Entry<String, String> e : annotations.entrySet()) {
+        g.writeStringField(e.getKey(), e.getValue());
+      }
+      g.writeEndObject();
+      if (generatorUrl != null) {
+        g.writeStringField("generatorURL", generatorUrl);
+      }
+      if (startsAt != null) {
+        g.writeStringField("startsAt", startsAt.toString());
+      }
+      if (endsAt != null) {
+        g.writeStringField("endsAt", endsAt.toString());
+      }
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a StringWriter does not fail
     }
-    n.set("labels", mapper.valueToTree(labels));
-    ObjectNode payload = mapper.createObjectNode();
-    payload.set("annotations", mapper.valueToTree(annotations));
-    if (gen != null && gen.isTextual()) {
-      payload.put("generatorURL", gen.textValue());
-    }
-    if (startsAt != null) {
-      payload.put("startsAt", startsAt.toString());
-    }
-    if (endsAt != null) {
-      payload.put("endsAt", endsAt.toString());
-    }
-    n.set("payload", payload);
-    return n;
+    return w.toString();
+  }
+
+  private static String cut(String s, int max) {
+    return s.length() > max ? s.substring(0, max) : s;
   }
 
   private static Instant time(JsonNode a, String field, String path, List<String> problems) {
@@ -164,15 +183,15 @@ public final class AlertmanagerAlertsParser {
     }
   }
 
-  static String severity(String label) {
+  static Severity severity(String label) {
     if (label == null) {
       return null;
     }
     return switch (label.toLowerCase(java.util.Locale.ROOT)) {
-      case "critical", "page", "p1" -> "critical";
-      case "error", "high", "major" -> "error";
-      case "warning", "warn", "minor" -> "warning";
-      case "info", "none", "low" -> "info";
+      case "critical", "page", "p1" -> Severity.CRITICAL;
+      case "error", "high", "major" -> Severity.ERROR;
+      case "warning", "warn", "minor" -> Severity.WARNING;
+      case "info", "none", "low" -> Severity.INFO;
       default -> null;
     };
   }

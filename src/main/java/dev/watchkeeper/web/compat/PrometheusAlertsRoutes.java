@@ -3,7 +3,6 @@ package dev.watchkeeper.web.compat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.watchkeeper.event.AlertmanagerAlertsParser;
 import dev.watchkeeper.event.Event;
-import dev.watchkeeper.event.EventParser;
 import dev.watchkeeper.event.InvalidEventsException;
 import dev.watchkeeper.event.MalformedJsonException;
 import dev.watchkeeper.web.Auth;
@@ -28,7 +27,7 @@ public final class PrometheusAlertsRoutes {
   public PrometheusAlertsRoutes(Auth auth, IngestGate gate, ObjectMapper mapper, Clock clock) {
     this.auth = auth;
     this.gate = gate;
-    this.parser = new AlertmanagerAlertsParser(mapper, new EventParser(mapper, clock), clock);
+    this.parser = new AlertmanagerAlertsParser(mapper, clock);
   }
 
   public void register(IngestLane lane) {
