@@ -161,7 +161,7 @@ public final class Application implements AutoCloseable {
       this.timers = new IncidentTimers(incidentEngine, incidents, clock, meters);
       JdbcNotificationStore notifications = new JdbcNotificationStore(db);
       ActionLinks actionLinks = new ActionLinks(() -> secrets.secret("actions"),
-          () -> config.get().server().publicUrl(), () -> config.get().notifications().linkTtl(),
+          this::publicUrl, () -> config.get().notifications().linkTtl(),
           clock);
       // SMS and voice have no provider adapter yet: such a notification becomes a dead letter
       // "no channel for type X yet", visible and retriable through /api/v1/notifications.
@@ -493,6 +493,11 @@ public final class Application implements AutoCloseable {
 
   public int port() {
     return http.port();
+  }
+
+  /** The base of the links the server hands out: {@code public_url}, else its bound address. */
+  public String publicUrl() {
+    return http.publicUrl();
   }
 
   public String url() {

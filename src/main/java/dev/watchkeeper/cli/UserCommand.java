@@ -173,7 +173,7 @@ final class UserCommand implements Runnable {
                 + "}"));
       }
       System.out.println("login \"" + name + "\" created" + (admin ? " (admin of every team)"
-          : "") + "; log in at " + c.server().publicUrl() + "/login");
+          : "") + "; log in at " + c.server().baseUrl(c.server().port()) + "/login");
       return 0;
     }
   }

@@ -251,9 +251,7 @@ public final class ConfigLoader {
     // 0 is allowed: the OS picks a free port (tests).
     int port = n.integer("port", Server.DEFAULT_PORT, 0, 65535);
     String publicUrl = n.string("public_url", null);
-    if (publicUrl == null) {
-      publicUrl = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
-    } else if (!isHttpUrl(publicUrl)) {
+    if (publicUrl != null && !isHttpUrl(publicUrl)) {
       problems.error(n.path("public_url"),
           "must be an absolute http:// or https:// URL, got \"" + publicUrl + "\"");
     }

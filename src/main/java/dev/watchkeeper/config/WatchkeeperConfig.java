@@ -98,6 +98,9 @@ public record WatchkeeperConfig(
   /**
    * HTTP listener.
    *
+   * @param publicUrl the base URL of links the server hands out (ping URLs, iCalendar feeds,
+   *     one-click actions), or null when none is configured: then {@link #baseUrl} is the
+   *     address it listens on, with the port it got
    * @param icalSecret the key that signs iCalendar feed URLs, or null to use a random one
    *     generated once and kept in the database
    */
@@ -112,6 +115,17 @@ public record WatchkeeperConfig(
     /** Without an iCalendar secret (the database's is used). */
     public Server(String host, int port, String publicUrl, Duration shutdownGrace) {
       this(host, port, publicUrl, shutdownGrace, null);
+    }
+
+    /**
+     * The configured {@code public_url}, else {@code http://<host>:<port>} with the port the
+     * server is bound to (the configured one may be 0, or replaced by {@code --port}).
+     */
+    public String baseUrl(int boundPort) {
+      if (publicUrl != null) {
+        return publicUrl;
+      }
+      return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + boundPort;
     }
 
     @Override

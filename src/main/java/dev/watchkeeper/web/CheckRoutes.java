@@ -50,12 +50,16 @@ final class CheckRoutes {
       "cron", "time_zone", "parent", "keywords", "severity", "probe");
 
   private final LiveConfig config;
+  /** Base of the URLs handed out (public_url, else the bound address). */
+  private final java.util.function.Supplier<String> publicUrl;
   private final Auth auth;
   private final ObjectMapper mapper;
   private final Checks checks;
   private final CheckStore store;
 
-  CheckRoutes(LiveConfig config, Auth auth, ObjectMapper mapper, Checks checks) {
+  CheckRoutes(LiveConfig config, Auth auth, ObjectMapper mapper, Checks checks,
+      java.util.function.Supplier<String> publicUrl) {
+    this.publicUrl = publicUrl;
     this.config = config;
     this.auth = auth;
     this.mapper = mapper;
@@ -451,7 +455,7 @@ final class CheckRoutes {
   }
 
   private Map<String, Object> body(Check c, String probe) {
-    String base = config.get().server().publicUrl();
+    String base = publicUrl.get();
     CheckSpec s = c.spec();
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", c.id());

@@ -33,6 +33,7 @@ public final class HttpServer implements AutoCloseable {
 
   private final Javalin app;
   private final IngestLane lane;
+  private final LiveConfig config;
   private dev.watchkeeper.web.ui.UiRoutes ui;
 
   /** Everything the routes need, built by the application wiring. */
@@ -90,6 +91,7 @@ public final class HttpServer implements AutoCloseable {
   }
 
   public HttpServer(Deps d) {
+    this.config = d.config();
     Auth auth = new Auth(d.config(), d.access(), d.clock());
     IngestGate gate = new IngestGate(d.config(), d.committer(), d.clock(), d.meters());
     EventRoutes events = new EventRoutes(d.config(), auth, d.mapper(), gate, d.store(), d.clock(),
@@ -195,11 +197,12 @@ public final class HttpServer implements AutoCloseable {
       new dev.watchkeeper.web.compat.AlertmanagerAlertsRoutes(d, auth).register(cfg.routes);
       if (d.rota() != null) {
         FeedTokens tokens = new FeedTokens(d.icalSecret());
-        new ScheduleRoutes(d.config(), auth, d.mapper(), d.rota(), tokens).register(cfg.routes);
+        new ScheduleRoutes(d.config(), auth, d.mapper(), d.rota(), tokens, this::publicUrl)
+            .register(cfg.routes);
         new IcalRoutes(d.config(), d.rota(), tokens).register(cfg.routes);
       }
       if (d.checks() != null) {
-        new CheckRoutes(d.config(), auth, d.mapper(), d.checks()).register(cfg.routes);
+        new CheckRoutes(d.config(), auth, d.mapper(), d.checks(), this::publicUrl).register(cfg.routes);
       }
       cfg.routes.exception(ApiException.class, (e, ctx) -> writeError(ctx, e));
       cfg.routes.exception(HttpResponseException.class, (e, ctx) -> writeError(ctx,
@@ -331,6 +334,11 @@ public final class HttpServer implements AutoCloseable {
   public HttpServer start() {
     app.start();
     return this;
+  }
+
+  /** The base URL of links handed out: {@code public_url}, else the bound address. */
+  public String publicUrl() {
+    return config.get().server().baseUrl(port());
   }
 
   /** The bound port (useful with port 0). */

@@ -48,13 +48,16 @@ final class ScheduleRoutes {
       "end");
 
   private final LiveConfig config;
+  /** Base of the URLs handed out (public_url, else the bound address). */
+  private final java.util.function.Supplier<String> publicUrl;
   private final Auth auth;
   private final ObjectMapper mapper;
   private final Rota rota;
   private final FeedTokens tokens;
 
   ScheduleRoutes(LiveConfig config, Auth auth, ObjectMapper mapper, Rota rota,
-      FeedTokens tokens) {
+      FeedTokens tokens, java.util.function.Supplier<String> publicUrl) {
+    this.publicUrl = publicUrl;
     this.config = config;
     this.auth = auth;
     this.mapper = mapper;
@@ -199,7 +202,7 @@ final class ScheduleRoutes {
   // --- rendering ---
 
   String feedUrl(String path, String kind, String id) {
-    String base = config.get().server().publicUrl();
+    String base = publicUrl.get();
     while (base.endsWith("/")) {
       base = base.substring(0, base.length() - 1);
     }

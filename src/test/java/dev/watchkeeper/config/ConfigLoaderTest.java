@@ -99,7 +99,8 @@ class ConfigLoaderTest {
     WatchkeeperConfig config = valid(resource("good-minimal.yml"), NO_ENV);
 
     assertThat(config.server()).isEqualTo(new WatchkeeperConfig.Server(
-        "127.0.0.1", 8080, "http://127.0.0.1:8080", Duration.ofSeconds(10)));
+        "127.0.0.1", 8080, null, Duration.ofSeconds(10)));
+    assertThat(config.server().baseUrl(8080)).isEqualTo("http://127.0.0.1:8080");
     assertThat(config.storage()).isEqualTo(new WatchkeeperConfig.Storage(
         "", "", "", Path.of("watchkeeper-data"), 8, 2));
     assertThat(config.ingest()).isEqualTo(new WatchkeeperConfig.Ingest(

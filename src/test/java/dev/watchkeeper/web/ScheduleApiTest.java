@@ -171,7 +171,7 @@ class ScheduleApiTest {
     assertThat(detail.get("time_zone").asText()).isEqualTo("UTC");
     assertThat(detail.has("ical_url")).as("a viewer sees no feed URL").isFalse();
     assertThat(get("/api/v1/schedules/db", ADMIN).get("ical_url").asText())
-        .startsWith(server.app.config().get().server().publicUrl() + "/ical/schedules/db.ics?token=");
+        .startsWith(server.url("") + "/ical/schedules/db.ics?token=");
     assertThat(server.get("/api/v1/schedules/nope", VIEWER).statusCode()).isEqualTo(404);
 
     JsonNode shifts = get("/api/v1/schedules/db/shifts?since=" + start + "&until="
@@ -300,7 +300,7 @@ class ScheduleApiTest {
   @Test
   void theIcalFeedsListTheShiftsAndAWrongTokenIsNotFound() throws Exception {
     String url = get("/api/v1/schedules/db", ADMIN).get("ical_url").asText();
-    String path = url.substring(server.app.config().get().server().publicUrl().length());
+    String path = url.substring(server.url("").length());
     HttpResponse<String> r = server.get(path, null);
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.headers().firstValue("Content-Type").orElseThrow())
