@@ -85,7 +85,7 @@ public final class JdbcAlertStore implements AlertStore {
             setText(ps, 4, e.severity() == null ? null : e.severity().wire());
             ps.setString(5, e.source());
             setText(ps, 6, e.summary());
-            setText(ps, 7, e.labels().isEmpty() ? null : json(e.labels()));
+            setText(ps, 7, dev.watchkeeper.event.LabelsJson.of(e.labels()));
             ps.setLong(8, at);
             ps.setLong(9, at);
             if (resolve) {
@@ -271,14 +271,6 @@ public final class JdbcAlertStore implements AlertStore {
   /** The last event's key service, when a label route brought that event to another service. */
   private static String routedFrom(String service, String keyService) {
     return keyService == null || keyService.equals(service) ? null : keyService;
-  }
-
-  private String json(Map<String, String> labels) {
-    try {
-      return mapper.writeValueAsString(labels);
-    } catch (JsonProcessingException e) {
-      throw new StoreException("labels cannot be written as JSON", e);
-    }
   }
 
   private static void setText(PreparedStatement ps, int i, String v) throws SQLException {

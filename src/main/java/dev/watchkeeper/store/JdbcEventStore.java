@@ -76,7 +76,9 @@ public final class JdbcEventStore implements EventStore {
           try (PreparedStatement ps = c.prepareStatement(INSERT_EVENT)) {
             for (IngestBatch b : batches) {
               long received = b.receivedAt().toEpochMilli();
-              for (Event e : b.events()) {
+              List<String> labels = b.labelsJson();
+              for (int i = 0; i < b.events().size(); i++) {
+                Event e = b.events().get(i);
                 ps.setString(1, b.service());
                 ps.setString(2, e.id());
                 ps.setString(3, b.requestId());
@@ -87,7 +89,7 @@ public final class JdbcEventStore implements EventStore {
                 setNullable(ps, 8, e.severity() == null ? null : e.severity().wire());
                 setNullable(ps, 9, e.dedupKey());
                 setNullable(ps, 10, e.summary());
-                setNullable(ps, 11, e.labels().isEmpty() ? null : json(e.labels()));
+                setNullable(ps, 11, labels.get(i));
                 setNullable(ps, 12, e.payloadJson());
                 ps.addBatch();
               }
@@ -294,14 +296,6 @@ public final class JdbcEventStore implements EventStore {
         rs.getString(10), rs.getString(11), labelMap, rs.getString(13));
     return new StoredEvent(rs.getLong(1), rs.getString(2), rs.getString(4),
         Instant.ofEpochMilli(rs.getLong(8)), e);
-  }
-
-  private String json(Map<String, String> labels) {
-    try {
-      return mapper.writeValueAsString(labels);
-    } catch (JsonProcessingException e) {
-      throw new StoreException("labels cannot be written as JSON", e);
-    }
   }
 
   private static void setNullable(PreparedStatement ps, int i, String v) throws SQLException {
