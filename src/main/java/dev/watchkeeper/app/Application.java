@@ -466,7 +466,6 @@ public final class Application implements AutoCloseable {
     Application app = new Application(config);
     app.processor.start();
     app.timers.start();
-    app.deliveries.start(DELIVERY_THREADS);
     app.flips.start();
     app.deadlines.start();
     app.folder.start();
@@ -474,6 +473,7 @@ public final class Application implements AutoCloseable {
     try {
       app.udp.start();
       app.http.start();
+      app.deliveries.start(DELIVERY_THREADS); // after the HTTP server: its links carry the bound port
     } catch (RuntimeException e) {
       app.probes.close();
       app.udp.close();

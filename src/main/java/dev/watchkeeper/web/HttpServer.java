@@ -35,6 +35,7 @@ public final class HttpServer implements AutoCloseable {
   private final IngestLane lane;
   private final LiveConfig config;
   private dev.watchkeeper.web.ui.UiRoutes ui;
+  private volatile int boundPort = -1;
 
   /** Everything the routes need, built by the application wiring. */
   public record Deps(
@@ -333,6 +334,7 @@ public final class HttpServer implements AutoCloseable {
 
   public HttpServer start() {
     app.start();
+    boundPort = app.port();
     return this;
   }
 
@@ -341,9 +343,14 @@ public final class HttpServer implements AutoCloseable {
     return config.get().server().baseUrl(port());
   }
 
-  /** The bound port (useful with port 0). */
+  /**
+   * The bound port (useful with port 0); the configured one before {@link #start()}. Javalin is
+   * never asked before it started: asking makes it build its Jetty server early, which then fails
+   * to start.
+   */
   public int port() {
-    return app.port();
+    int p = boundPort;
+    return p >= 0 ? p : config.get().server().port();
   }
 
   /** Stops accepting connections and waits for in-flight requests (up to the grace period). */

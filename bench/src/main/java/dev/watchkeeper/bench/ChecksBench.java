@@ -56,6 +56,7 @@ final class ChecksBench {
     double lead = Double.parseDouble(arg(args, "--lead", "15"));
     double window = Double.parseDouble(arg(args, "--window", "30"));
     Path out = Path.of(arg(args, "--out", "bench/CHECKS-RESULTS.md"));
+    String foldInterval = arg(args, "--fold-interval", null); // the server's default if none
 
     Path tmp = Files.createTempDirectory("wk-bench-checks-");
     Path config = tmp.resolve("watchkeeper.yml");
@@ -71,7 +72,8 @@ final class ChecksBench {
         checks:
           keep_pings: 10
           ping_rate_limit: {pings_per_second: 1000000, burst: 1000000}
-        """.formatted(tmp.resolve("data")));
+        """.formatted(tmp.resolve("data"))
+        + (foldInterval == null ? "" : "  fold_interval: " + foldInterval + "\n"));
     Path db = tmp.resolve("data").resolve("watchkeeper.db");
 
     // 1. Create and migrate the database, then fill it while the server is stopped.
