@@ -32,12 +32,15 @@ public final class Database implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Database.class);
 
   private final HikariDataSource pool;
+  /** SQLite: the one connection every write under {@link #writeLock} uses; null on PostgreSQL. */
+  private final HikariDataSource writer;
   private final Dialect dialect;
   private final Flyway flyway;
   private final Lock writeLock;
 
-  private Database(HikariDataSource pool, Dialect dialect) {
+  private Database(HikariDataSource pool, HikariDataSource writer, Dialect dialect) {
     this.pool = pool;
+    this.writer = writer;
     this.dialect = dialect;
     this.writeLock = dialect == Dialect.SQLITE ? new ReentrantLock() : NO_LOCK;
     if (dialect == Dialect.SQLITE) {
@@ -118,10 +121,42 @@ public final class Database implements AutoCloseable {
     if (meters != null) {
       hc.setMetricRegistry(meters);
     }
-    HikariDataSource ds = new HikariDataSource(hc);
+    HikariDataSource writer = null;
+    if (dialect == Dialect.SQLITE) {
+      // One connection for all writes (they are serialised by writeLock anyway). A SQLite
+      // connection drops its page cache whenever another connection wrote the file, so writes
+      // spread over the pool each started cold: the ping commits and the ping-log folds read
+      // their index pages from the OS again and again (bench/RESULTS.md, 2026-12-05).
+      HikariConfig wc = new HikariConfig();
+      hc.copyStateTo(wc);
+      wc.setPoolName("wk-db-writer");
+      wc.setMaximumPoolSize(1);
+      wc.setMinimumIdle(1);
+      wc.setMaxLifetime(0); // kept (and its cache warm) until it fails; Hikari then replaces it
+      writer = new HikariDataSource(wc);
+    }
+    HikariDataSource ds;
+    try {
+      ds = new HikariDataSource(hc);
+    } catch (RuntimeException e) {
+      if (writer != null) {
+        writer.close();
+      }
+      throw e;
+    }
     LogEvent.DATABASE_OPENED.info(log).addKeyValue("dialect", dialect.name().toLowerCase())
         .addKeyValue("url", redact(url)).log("database opened");
-    return new Database(ds, dialect);
+    return new Database(ds, writer, dialect);
+  }
+
+  /**
+   * A connection for a write made while holding {@link #writeLock}: on SQLite always the same one
+   * (closing it hands it back), on PostgreSQL one from the pool. Hand it back with autocommit on
+   * and synchronous=FULL, as it was taken. Never nest two: on SQLite the second waits for the
+   * first (and fails after 10 s).
+   */
+  public Connection writeConnection() throws SQLException {
+    return writer != null ? writer.getConnection() : pool.getConnection();
   }
 
   /** How often the SQLite WAL is copied into the database file. */
@@ -254,6 +289,9 @@ public final class Database implements AutoCloseable {
       }
     }
     pool.close();
+    if (writer != null) {
+      writer.close();
+    }
   }
 
   /** Removes user info and password parameters from a JDBC URL for logging. */

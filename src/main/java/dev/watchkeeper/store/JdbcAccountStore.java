@@ -26,17 +26,17 @@ public final class JdbcAccountStore implements AccountStore {
   private static final String COLUMNS =
       "name, password_hash, created_at, created_by, password_changed_at";
 
+  private final Database db;
   private final DataSource ds;
-  private final Lock writeLock;
 
   public JdbcAccountStore(Database db) {
+    this.db = db;
     this.ds = db.dataSource();
-    this.writeLock = db.writeLock();
   }
 
   @Override
   public boolean create(Account a) {
-    return Tx.write(ds, writeLock, "creating account " + a.name(), c -> {
+    return Tx.write(db, "creating account " + a.name(), c -> {
       if (exists(c, a.name())) {
         return false;
       }
@@ -91,7 +91,7 @@ public final class JdbcAccountStore implements AccountStore {
 
   @Override
   public boolean changePassword(String name, String passwordHash, Instant at) {
-    return Tx.write(ds, writeLock, "changing the password of " + name, c -> {
+    return Tx.write(db, "changing the password of " + name, c -> {
       int n;
       try (PreparedStatement ps = c.prepareStatement("UPDATE accounts SET password_hash = ?,"
           + " password_changed_at = ? WHERE name = ?")) {
@@ -108,7 +108,7 @@ public final class JdbcAccountStore implements AccountStore {
 
   @Override
   public boolean setGrants(String name, Grants grants) {
-    return Tx.write(ds, writeLock, "setting the roles of " + name, c -> {
+    return Tx.write(db, "setting the roles of " + name, c -> {
       if (!exists(c, name)) {
         return false;
       }
@@ -124,7 +124,7 @@ public final class JdbcAccountStore implements AccountStore {
 
   @Override
   public boolean delete(String name) {
-    return Tx.write(ds, writeLock, "deleting account " + name, c -> {
+    return Tx.write(db, "deleting account " + name, c -> {
       for (String sql : List.of("DELETE FROM sessions WHERE account = ?",
           "DELETE FROM account_roles WHERE account = ?")) {
         try (PreparedStatement ps = c.prepareStatement(sql)) {

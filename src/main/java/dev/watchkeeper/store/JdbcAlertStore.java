@@ -71,7 +71,7 @@ public final class JdbcAlertStore implements AlertStore {
   public void apply(List<Change> changes) {
     writeLock.lock();
     try {
-      try (Connection c = ds.getConnection()) {
+      try (Connection c = db.writeConnection()) {
         db.synchronousFull(c, false); // derived state: see Database.synchronousFull
         c.setAutoCommit(false);
         try (PreparedStatement ps = c.prepareStatement(UPSERT)) {

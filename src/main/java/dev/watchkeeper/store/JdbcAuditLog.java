@@ -16,18 +16,18 @@ public final class JdbcAuditLog implements AuditLog {
   private static final String COLUMNS = "id, time, actor, action, target_type, target_id,"
       + " details, address, before_state, after_state";
 
+  private final Database db;
   private final DataSource ds;
-  private final Lock writeLock;
 
   public JdbcAuditLog(Database db) {
+    this.db = db;
     this.ds = db.dataSource();
-    this.writeLock = db.writeLock();
   }
 
   @Override
   public void record(Entry entry) {
     Entry e = RequestOrigin.stamp(entry);
-    Tx.write(ds, writeLock, "writing the audit log", c -> {
+    Tx.write(db, "writing the audit log", c -> {
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_log (time, actor,"
           + " action, target_type, target_id, details, address, before_state, after_state)"
           + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {

@@ -82,7 +82,7 @@ public final class JdbcCheckStore implements CheckStore {
 
   private <T> T transaction(Function<Tx, T> body, boolean durable) {
     writeLock.lock();
-    try (Connection c = ds.getConnection()) {
+    try (Connection c = db.writeConnection()) {
       db.synchronousFull(c, durable);
       c.setAutoCommit(false);
       try {
@@ -105,6 +105,9 @@ public final class JdbcCheckStore implements CheckStore {
         throw e;
       } finally {
         c.setAutoCommit(true);
+        if (!durable) {
+          db.synchronousFull(c, true); // handed back as it was taken (Database.writeConnection)
+        }
       }
     } catch (SQLException e) {
       throw new StoreException("check transaction failed", e);
@@ -278,7 +281,7 @@ public final class JdbcCheckStore implements CheckStore {
       return;
     }
     writeLock.lock();
-    try (Connection c = ds.getConnection()) {
+    try (Connection c = db.writeConnection()) {
       // Derived state: losing this write re-sends flips, which the event ids dedup.
       List<Long> ids = new ArrayList<>(flipIds);
       for (int i = 0; i < ids.size(); i += IN_CHUNK) {
@@ -363,7 +366,7 @@ public final class JdbcCheckStore implements CheckStore {
   @Override
   public void saveProbeCounters(String checkId, ProbeCounters counters) {
     writeLock.lock();
-    try (Connection c = ds.getConnection()) {
+    try (Connection c = db.writeConnection()) {
       db.synchronousFull(c, true);
       try (PreparedStatement ps = c.prepareStatement(
           "UPDATE checks SET probe_failures = ?, probe_successes = ? WHERE id = ?")) {

@@ -62,7 +62,7 @@ public final class JdbcEventStore implements EventStore {
   public List<AppendResult> append(List<IngestBatch> batches) {
     writeLock.lock();
     try {
-      try (Connection c = ds.getConnection()) {
+      try (Connection c = db.writeConnection()) {
         // Accepted means durable: FULL even if a derived-state write left this connection otherwise.
         db.synchronousFull(c, true);
         c.setAutoCommit(false);
@@ -230,7 +230,7 @@ public final class JdbcEventStore implements EventStore {
   @Override
   public void markProcessed(long seq) {
     writeLock.lock();
-    try (Connection c = ds.getConnection();
+    try (Connection c = db.writeConnection();
         PreparedStatement ps = c.prepareStatement("UPDATE log_positions SET position = ?"
             + " WHERE consumer = 'processor' AND position < ?")) {
       db.synchronousFull(c, false); // derived: a lost position only replays (idempotent)

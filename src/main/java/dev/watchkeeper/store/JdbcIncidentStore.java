@@ -86,7 +86,7 @@ public final class JdbcIncidentStore implements IncidentStore {
   private <T> T transaction(Function<IncidentTx, T> work, boolean durable) {
     writeLock.lock();
     try {
-      try (Connection c = ds.getConnection()) {
+      try (Connection c = db.writeConnection()) {
         db.synchronousFull(c, durable);
         c.setAutoCommit(false);
         try {

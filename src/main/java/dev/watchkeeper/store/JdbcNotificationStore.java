@@ -54,25 +54,9 @@ public final class JdbcNotificationStore implements NotificationStore {
         return claimed;
       }
       writeLock.lock();
-      // A claim need not reach the disk before the message is sent: lost in a power cut, the
-      // row is pending again and sent again (at-least-once, same idempotency key). Sparing the
-      // fsync takes milliseconds off every page's way out. Outcomes stay fully durable.
-      db.synchronousFull(c, false);
-      try {
-        for (Notification n : candidates) {
-          String claim = UUID.randomUUID().toString();
-          int changed = update(c, "UPDATE notifications SET state = 'sending', claim = ?,"
-                  + " attempts = attempts + 1, next_attempt_at = ?, updated_at = ?"
-                  + " WHERE id = ? AND " + DUE, claim, now.plus(lease).toEpochMilli(),
-              now.toEpochMilli(), n.id(), now.toEpochMilli());
-          if (changed == 1) {
-            // Read back: the candidate may be stale (another worker may have tried it since).
-            claimed.addAll(read(c, "SELECT " + COLUMNS + " FROM notifications WHERE id = ?"
-                + " AND claim = ?", n.id(), claim));
-          }
-        }
+      try (Connection w = db.writeConnection()) {
+        claimed.addAll(claim(w, candidates, now, lease));
       } finally {
-        db.synchronousFull(c, true);
         writeLock.unlock();
       }
       return claimed;
@@ -81,11 +65,37 @@ public final class JdbcNotificationStore implements NotificationStore {
     }
   }
 
+  private List<Notification> claim(Connection c, List<Notification> candidates, Instant now,
+      Duration lease) throws SQLException {
+    List<Notification> claimed = new ArrayList<>();
+    // A claim need not reach the disk before the message is sent: lost in a power cut, the
+    // row is pending again and sent again (at-least-once, same idempotency key). Sparing the
+    // fsync takes milliseconds off every page's way out. Outcomes stay fully durable.
+    db.synchronousFull(c, false);
+    try {
+      for (Notification n : candidates) {
+        String claim = UUID.randomUUID().toString();
+        int changed = update(c, "UPDATE notifications SET state = 'sending', claim = ?,"
+                + " attempts = attempts + 1, next_attempt_at = ?, updated_at = ?"
+                + " WHERE id = ? AND " + DUE, claim, now.plus(lease).toEpochMilli(),
+            now.toEpochMilli(), n.id(), now.toEpochMilli());
+        if (changed == 1) {
+          // Read back: the candidate may be stale (another worker may have tried it since).
+          claimed.addAll(read(c, "SELECT " + COLUMNS + " FROM notifications WHERE id = ?"
+              + " AND claim = ?", n.id(), claim));
+        }
+      }
+    } finally {
+      db.synchronousFull(c, true);
+    }
+    return claimed;
+  }
+
   @Override
   public boolean complete(Notification claimed, State state, Instant nextAttemptAt,
       String lastError, Instant now, String timelineKind, String timelineMessage) {
     writeLock.lock();
-    try (Connection c = ds.getConnection()) {
+    try (Connection c = db.writeConnection()) {
       c.setAutoCommit(false);
       try {
         int changed = update(c, "UPDATE notifications SET state = ?, claim = NULL,"
@@ -114,7 +124,7 @@ public final class JdbcNotificationStore implements NotificationStore {
   @Override
   public List<Notification> digestRows(Notification digest) {
     writeLock.lock();
-    try (Connection c = ds.getConnection()) {
+    try (Connection c = db.writeConnection()) {
       update(c, "UPDATE notifications SET digest_id = ?, updated_at = ? WHERE user_id = ?"
           + " AND method_index = ? AND state = 'held' AND digest_id IS NULL", digest.id(),
           digest.updatedAt().toEpochMilli(), digest.userId(), (long) digest.methodIndex());
@@ -130,7 +140,7 @@ public final class JdbcNotificationStore implements NotificationStore {
   @Override
   public void markDigested(long digestId, Instant now) {
     writeLock.lock();
-    try (Connection c = ds.getConnection()) {
+    try (Connection c = db.writeConnection()) {
       update(c, "UPDATE notifications SET state = 'digested', updated_at = ? WHERE digest_id = ?"
           + " AND state = 'held'", now.toEpochMilli(), digestId);
     } catch (SQLException e) {
@@ -183,7 +193,7 @@ public final class JdbcNotificationStore implements NotificationStore {
   @Override
   public boolean retry(long id, Instant now, String actor) {
     writeLock.lock();
-    try (Connection c = ds.getConnection()) {
+    try (Connection c = db.writeConnection()) {
       c.setAutoCommit(false);
       try {
         int changed = update(c, "UPDATE notifications SET state = 'pending', attempts = 0,"

@@ -26,10 +26,12 @@ public final class JdbcOverrideStore implements OverrideStore {
   private static final String COLUMNS = "id, schedule_id, role, user_id, cover_for, starts_at,"
       + " ends_at, created_at, created_by";
 
+  private final Database db;
   private final DataSource ds;
   private final Lock writeLock;
 
   public JdbcOverrideStore(Database db) {
+    this.db = db;
     this.ds = db.dataSource();
     this.writeLock = db.writeLock();
   }
@@ -39,7 +41,7 @@ public final class JdbcOverrideStore implements OverrideStore {
     String sql = "INSERT INTO schedule_overrides (schedule_id, role, user_id, cover_for,"
         + " starts_at, ends_at, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
     writeLock.lock();
-    try (Connection c = ds.getConnection();
+    try (Connection c = db.writeConnection();
         PreparedStatement ps = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
       ps.setString(1, o.scheduleId());
       if (o.role() == null) {
@@ -124,7 +126,7 @@ public final class JdbcOverrideStore implements OverrideStore {
 
   private int update(String sql, Object... args) {
     writeLock.lock();
-    try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+    try (Connection c = db.writeConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
       Sql.bind(ps, args);
       return ps.executeUpdate();
     } catch (SQLException e) {

@@ -23,6 +23,7 @@ public final class JdbcServerSecrets {
   /** 256 random bits per secret, as 64 hex characters. */
   static final int SECRET_BYTES = 32;
 
+  private final Database db;
   private final DataSource ds;
   private final Lock writeLock;
   private final Clock clock;
@@ -30,6 +31,7 @@ public final class JdbcServerSecrets {
   private final ConcurrentMap<String, String> cache = new ConcurrentHashMap<>();
 
   public JdbcServerSecrets(Database db, Clock clock) {
+    this.db = db;
     this.ds = db.dataSource();
     this.writeLock = db.writeLock();
     this.clock = clock;
@@ -48,7 +50,7 @@ public final class JdbcServerSecrets {
     byte[] bytes = new byte[SECRET_BYTES];
     random.nextBytes(bytes);
     writeLock.lock();
-    try (Connection c = ds.getConnection();
+    try (Connection c = db.writeConnection();
         PreparedStatement ps = c.prepareStatement("INSERT INTO server_secrets (name, secret,"
             + " created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING")) {
       ps.setString(1, name);

@@ -11,17 +11,17 @@ import javax.sql.DataSource;
 
 /** {@link SessionStore} in {@code sessions} (SQLite or PostgreSQL). */
 public final class JdbcSessionStore implements SessionStore {
+  private final Database db;
   private final DataSource ds;
-  private final Lock writeLock;
 
   public JdbcSessionStore(Database db) {
+    this.db = db;
     this.ds = db.dataSource();
-    this.writeLock = db.writeLock();
   }
 
   @Override
   public void create(Session s) {
-    Tx.write(ds, writeLock, "creating a session", c -> {
+    Tx.write(db, "creating a session", c -> {
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO sessions (id_sha256, account,"
           + " created_at, last_seen_at, expires_at, address) VALUES (?, ?, ?, ?, ?, ?)")) {
         Sql.bind(ps, s.idSha256(), s.account(), s.createdAt().toEpochMilli(),
@@ -51,7 +51,7 @@ public final class JdbcSessionStore implements SessionStore {
 
   @Override
   public void touch(String idSha256, Instant at) {
-    Tx.write(ds, writeLock, "recording session activity", c -> {
+    Tx.write(db, "recording session activity", c -> {
       try (PreparedStatement ps = c.prepareStatement("UPDATE sessions SET last_seen_at = ?"
           + " WHERE id_sha256 = ?")) {
         Sql.bind(ps, at.toEpochMilli(), idSha256);
@@ -62,7 +62,7 @@ public final class JdbcSessionStore implements SessionStore {
 
   @Override
   public boolean delete(String idSha256) {
-    return Tx.write(ds, writeLock, "ending a session", c -> {
+    return Tx.write(db, "ending a session", c -> {
       try (PreparedStatement ps = c.prepareStatement("DELETE FROM sessions"
           + " WHERE id_sha256 = ?")) {
         ps.setString(1, idSha256);
@@ -73,7 +73,7 @@ public final class JdbcSessionStore implements SessionStore {
 
   @Override
   public int deleteExpired(Instant now) {
-    return Tx.write(ds, writeLock, "removing expired sessions", c -> {
+    return Tx.write(db, "removing expired sessions", c -> {
       try (PreparedStatement ps = c.prepareStatement("DELETE FROM sessions"
           + " WHERE expires_at < ?")) {
         ps.setLong(1, now.toEpochMilli());

@@ -19,17 +19,17 @@ public final class JdbcTokenStore implements TokenStore {
   private static final String COLUMNS = "id, name, token_sha256, team, role, created_by,"
       + " created_at, last_used_at, revoked_at, revoked_by";
 
+  private final Database db;
   private final DataSource ds;
-  private final Lock writeLock;
 
   public JdbcTokenStore(Database db) {
+    this.db = db;
     this.ds = db.dataSource();
-    this.writeLock = db.writeLock();
   }
 
   @Override
   public boolean insert(StoredToken t) {
-    return Tx.write(ds, writeLock, "creating API token " + t.name(), c -> {
+    return Tx.write(db, "creating API token " + t.name(), c -> {
       // Checked here, under the write lock (SQLite) or the unique index (PostgreSQL, where a
       // racing insert fails on api_tokens_active_name).
       try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM api_tokens WHERE name = ?"
@@ -79,7 +79,7 @@ public final class JdbcTokenStore implements TokenStore {
 
   @Override
   public Optional<StoredToken> revoke(String id, Instant at, String by) {
-    return Tx.write(ds, writeLock, "revoking API token " + id, c -> {
+    return Tx.write(db, "revoking API token " + id, c -> {
       try (PreparedStatement ps = c.prepareStatement("UPDATE api_tokens SET revoked_at = ?,"
           + " revoked_by = ? WHERE id = ? AND revoked_at IS NULL")) {
         Sql.bind(ps, at.toEpochMilli(), by, id);
@@ -93,7 +93,7 @@ public final class JdbcTokenStore implements TokenStore {
 
   @Override
   public void touch(String id, Instant at) {
-    Tx.write(ds, writeLock, "recording API token use", c -> {
+    Tx.write(db, "recording API token use", c -> {
       try (PreparedStatement ps = c.prepareStatement("UPDATE api_tokens SET last_used_at = ?"
           + " WHERE id = ?")) {
         Sql.bind(ps, at.toEpochMilli(), id);

@@ -13,9 +13,10 @@ final class Tx {
 
   private Tx() {}
 
-  static <T> T write(DataSource ds, Lock writeLock, String what, Work<T> work) {
+  static <T> T write(Database db, String what, Work<T> work) {
+    Lock writeLock = db.writeLock();
     writeLock.lock();
-    try (Connection c = ds.getConnection()) {
+    try (Connection c = db.writeConnection()) {
       c.setAutoCommit(false);
       try {
         T result = work.run(c);
