@@ -607,7 +607,7 @@ public final class JdbcCheckStore implements CheckStore {
         return;
       }
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO check_pings (id, "
-          + PING_COLUMNS + ") VALUES (" + placeholders(13) + ") ON CONFLICT (id) DO NOTHING")) {
+          + PING_COLUMNS + ") VALUES (" + placeholders(13) + ") ON CONFLICT DO NOTHING")) {
         java.util.Set<String> ids = new LinkedHashSet<>();
         for (LoggedPing lp : pings) {
           ids.add(lp.ping().checkId());
