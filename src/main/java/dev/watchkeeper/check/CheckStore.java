@@ -123,6 +123,12 @@ public interface CheckStore {
     void foldState(Check c, long pingSeq);
 
     /**
+     * Sets when the deadline poller looks at the row next to its stored deadline (folds only
+     * ever bring that moment earlier, so a row can come up before its deadline).
+     */
+    void rearm(String id);
+
+    /**
      * Copies logged pings into the ping history (their seq as id); pings already there, or of a
      * check deleted since, are skipped.
      */

@@ -393,6 +393,7 @@ final class LiveCheckStore implements CheckStore {
         Check c = live(row);
         if (p != null && (c.dueAt() == null || c.dueAt().isAfter(now))) {
           tx.foldState(c, p.seq());
+          tx.rearm(row.id());
           afterCommit.add(() -> dirty.remove(row.id(), p));
         } else {
           out.add(c);
@@ -453,6 +454,11 @@ final class LiveCheckStore implements CheckStore {
     @Override
     public void foldState(Check c, long pingSeq) {
       tx.foldState(c, pingSeq);
+    }
+
+    @Override
+    public void rearm(String id) {
+      tx.rearm(id);
     }
 
     @Override

@@ -5,6 +5,12 @@
 -- chunk: most of the ~100 MB/s the fold wrote at 10K pings/s. Clustered by id (checks) and by
 -- (check_id, id) (check_pings: it was a rowid table plus an index on those columns, now one
 -- b-tree), a chunk's rows are neighbours and a fold writes each page about once.
+--
+-- wake_at: when the deadline poller looks at the row next, never later than due_at. It is the
+-- indexed one (due_at no longer is): a ping moves a check's deadline later, and an index entry
+-- moved at every fold wrote more pages than the rows themselves. A fold lowers wake_at only
+-- when the deadline came earlier; the poller, finding a row whose due_at is still ahead, moves
+-- wake_at up to it (once per period instead of once per ping).
 CREATE TABLE checks_clustered (
     id              TEXT NOT NULL PRIMARY KEY,
     service         TEXT NOT NULL,
@@ -33,20 +39,21 @@ CREATE TABLE checks_clustered (
     probe_failures  INTEGER NOT NULL DEFAULT 0,
     probe_successes INTEGER NOT NULL DEFAULT 0,
     probe           TEXT,
+    wake_at         INTEGER,
     UNIQUE (service, slug)
 ) WITHOUT ROWID;
 INSERT INTO checks_clustered (id, service, slug, name, origin, kind, period_ms, cron, time_zone,
         grace_ms, parent, success_keywords, failure_keywords, severity, badge_key, status,
         last_ping_at, started_at, due_at, last_duration_ms, pings, created_at, updated_at,
-        ping_seq, probe_failures, probe_successes, probe)
+        ping_seq, probe_failures, probe_successes, probe, wake_at)
     SELECT id, service, slug, name, origin, kind, period_ms, cron, time_zone,
         grace_ms, parent, success_keywords, failure_keywords, severity, badge_key, status,
         last_ping_at, started_at, due_at, last_duration_ms, pings, created_at, updated_at,
-        ping_seq, probe_failures, probe_successes, probe
+        ping_seq, probe_failures, probe_successes, probe, due_at
     FROM checks;
 DROP TABLE checks;
 ALTER TABLE checks_clustered RENAME TO checks;
-CREATE INDEX checks_due ON checks (due_at);
+CREATE INDEX checks_wake ON checks (wake_at);
 CREATE INDEX checks_parent ON checks (parent);
 
 -- id stays unique: it is the ping's log seq (AUTOINCREMENT there, never reused).

@@ -295,6 +295,39 @@ abstract class CheckAlertsContract {
         .isEqualTo(CheckStatus.LATE);
   }
 
+  /**
+   * A fold moves a row's deadline later without moving the poller's wake-up (its index entry):
+   * the poller, woken at the old deadline, finds nothing due, sleeps until the new deadline, and
+   * the check goes late then.
+   */
+  @Test
+  void aDeadlineFoldedLaterWakesThePollerOnceAtTheOldOneAndTheCheckIsLateAtTheNewOne()
+      throws Exception {
+    Check c = create("moved", Duration.ofMinutes(10), Duration.ofMinutes(5), null);
+    ping(c, PingKind.SUCCESS);
+    checks.fold();
+    Instant first = T0.plus(Duration.ofMinutes(10));
+    assertThat(checks.store().nextDue()).contains(first);
+    clock.advance(Duration.ofMinutes(4));
+    ping(c, PingKind.SUCCESS);
+    checks.fold();
+    Instant second = T0.plus(Duration.ofMinutes(14));
+    assertThat(store.find(c.id()).orElseThrow().dueAt()).as("the row's deadline")
+        .isEqualTo(second);
+
+    clock.advance(Duration.ofMinutes(6).plusSeconds(1)); // past the old deadline only
+    assertThat(deadlines.runDue()).as("nothing due yet").isZero();
+    assertThat(checks.store().nextDue()).as("the poller sleeps until the new deadline")
+        .contains(second);
+    assertThat(checks.store().find(c.id()).orElseThrow().status()).isEqualTo(CheckStatus.UP);
+
+    clock.advance(Duration.ofMinutes(4));
+    assertThat(deadlines.runDue()).isEqualTo(1);
+    assertThat(checks.store().find(c.id()).orElseThrow().status()).isEqualTo(CheckStatus.LATE);
+    assertThat(checks.store().nextDue()).as("then the grace")
+        .contains(second.plus(Duration.ofMinutes(5)));
+  }
+
   @Test
   void aDeletedCheckLeavesNoLoggedPingsBehind() {
     Check c = create("gone", Duration.ofMinutes(10), Duration.ofMinutes(5), null);
