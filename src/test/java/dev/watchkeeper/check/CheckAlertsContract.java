@@ -27,6 +27,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -326,6 +327,23 @@ abstract class CheckAlertsContract {
     assertThat(checks.store().find(c.id()).orElseThrow().status()).isEqualTo(CheckStatus.LATE);
     assertThat(checks.store().nextDue()).as("then the grace")
         .contains(second.plus(Duration.ofMinutes(5)));
+  }
+
+  /** The flip sender is woken by pings that change a state, not by every ping commit. */
+  @Test
+  void onlyAPingThatChangesAStateWakesTheFlipSender() {
+    Check c = create("wakes", Duration.ofMinutes(10), Duration.ofMinutes(5), null);
+    AtomicInteger woken = new AtomicInteger();
+    Checks counted = new Checks(store, clock, woken::incrementAndGet);
+    Ping success = new Ping(c.id(), clock.instant(), PingKind.SUCCESS, null, "http", "GET",
+        "127.0.0.1", "test", null, null, false, null);
+    counted.record(List.of(success)); // new -> up
+    assertThat(woken).hasValue(1);
+    counted.record(List.of(success, success));
+    assertThat(woken).as("up stays up").hasValue(1);
+    counted.record(List.of(new Ping(c.id(), clock.instant(), PingKind.FAIL, null, "http", "GET",
+        "127.0.0.1", "test", null, null, false, null)));
+    assertThat(woken).as("up -> down").hasValue(2);
   }
 
   @Test
