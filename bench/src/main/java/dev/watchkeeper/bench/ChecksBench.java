@@ -156,7 +156,6 @@ final class ChecksBench {
     List<String> ids = new ArrayList<>(n);
     long now = System.currentTimeMillis();
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db)) {
-      boolean wake = hasWake(c);
       c.setAutoCommit(false);
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO checks (id, service, slug,"
           + " name, origin, kind, period_ms, grace_ms, severity, badge_key, status, last_ping_at,"
@@ -180,29 +179,28 @@ final class ChecksBench {
         }
         ps.executeBatch();
       }
-      if (wake) {
-        try (Statement st = c.createStatement()) {
-          st.executeUpdate("UPDATE checks SET wake_at = due_at");
-        }
-      }
+      wakeAtDeadlines(c);
       c.commit();
     }
     return ids;
   }
 
   /**
-   * Whether the schema has checks.wake_at (V17: the poller's wake-up, indexed, never later than
-   * due_at); a row written here without it would be invisible to the poller.
+   * Sets every row's wake-up to its deadline when the schema has checks.wake_at (V17: the
+   * poller's index, never later than due_at); a deadline written here without it would be
+   * invisible to the poller.
    */
-  private static boolean hasWake(Connection c) throws Exception {
-    try (Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT name FROM pragma_table_info('checks')")) {
-      while (rs.next()) {
-        if (rs.getString(1).equals("wake_at")) {
-          return true;
+  private static void wakeAtDeadlines(Connection c) throws Exception {
+    try (Statement st = c.createStatement()) {
+      boolean wake = false;
+      try (ResultSet rs = st.executeQuery("SELECT name FROM pragma_table_info('checks')")) {
+        while (rs.next()) {
+          wake |= rs.getString(1).equals("wake_at");
         }
       }
-      return false;
+      if (wake) {
+        st.executeUpdate("UPDATE checks SET wake_at = due_at");
+      }
     }
   }
 
@@ -226,11 +224,7 @@ final class ChecksBench {
         }
         ps.executeBatch();
       }
-      if (hasWake(c)) {
-        try (Statement st = c.createStatement()) {
-          st.executeUpdate("UPDATE checks SET wake_at = due_at");
-        }
-      }
+      wakeAtDeadlines(c);
       c.commit();
     }
     return due;
