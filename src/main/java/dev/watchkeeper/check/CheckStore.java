@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /**
@@ -25,6 +26,16 @@ public interface CheckStore {
    */
   default <T> T inBackgroundTransaction(Function<Tx, T> body) {
     return inTransaction(body);
+  }
+
+  /**
+   * Runs {@code body} in one transaction that is committed when this returns but may not be on
+   * disk yet, so that the caller can start the next one meanwhile; the future completes with the
+   * result once it is durable, or fails (the commit must then be treated as not made). A body
+   * that throws throws here, as with {@link #inTransaction}.
+   */
+  default <T> CompletableFuture<T> inPipelinedTransaction(Function<Tx, T> body) {
+    return CompletableFuture.completedFuture(inTransaction(body));
   }
 
   Optional<Check> find(String id);

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
 
 /**
@@ -238,8 +239,17 @@ public final class Checks {
    * the ping was looked up: not stored).
    */
   public List<Boolean> record(List<Ping> pings) {
+    return recordPipelined(pings).join();
+  }
+
+  /**
+   * {@link #record}, returning once committed: the future completes once the commit is on disk
+   * (see {@link CheckStore#inPipelinedTransaction}), so the next batch can be stored meanwhile.
+   */
+  public CompletableFuture<List<Boolean>> recordPipelined(List<Ping> pings) {
     boolean[] flips = new boolean[1];
-    List<Boolean> found = store.inTransaction(tx -> recordIn(tx, pings, flips));
+    CompletableFuture<List<Boolean>> found =
+        store.inPipelinedTransaction(tx -> recordIn(tx, pings, flips));
     if (flips[0]) {
       flipped.run(); // only then: waking the sender at every ping commit cost it 5% of a core
     }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
@@ -96,7 +97,18 @@ final class LiveCheckStore implements CheckStore {
     return run(body, false);
   }
 
+  @Override
+  public <T> CompletableFuture<T> inPipelinedTransaction(Function<Tx, T> body) {
+    return run(body, Mode.PIPELINED);
+  }
+
+  private enum Mode { DURABLE, BACKGROUND, PIPELINED }
+
   private <T> T run(Function<Tx, T> body, boolean durable) {
+    return run(body, durable ? Mode.DURABLE : Mode.BACKGROUND).join();
+  }
+
+  private <T> CompletableFuture<T> run(Function<Tx, T> body, Mode mode) {
     lock.lock();
     try {
       List<Runnable> afterCommit = new ArrayList<>();
@@ -104,7 +116,12 @@ final class LiveCheckStore implements CheckStore {
         afterCommit.clear(); // a retried body starts over
         return body.apply(new LiveTx(tx, afterCommit));
       };
-      T result = durable ? db.inTransaction(wrapped) : db.inBackgroundTransaction(wrapped);
+      CompletableFuture<T> result = switch (mode) {
+        case DURABLE -> CompletableFuture.completedFuture(db.inTransaction(wrapped));
+        case BACKGROUND -> CompletableFuture.completedFuture(db.inBackgroundTransaction(wrapped));
+        case PIPELINED -> db.inPipelinedTransaction(wrapped);
+      };
+      // At commit, not at sync: the next transaction reads what this one committed.
       afterCommit.forEach(Runnable::run);
       return result;
     } finally {

@@ -14,9 +14,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Group commit for pings: concurrent pings wait on a queue; one writer thread stores everything
- * waiting (up to {@link #MAX_BATCH}) in one transaction and only then completes their futures.
- * So "OK" is answered only for a ping that is durably stored, at one fsync per batch instead of
- * one per ping. A failed transaction fails every ping in it (the sender gets a 503 and may retry).
+ * waiting (up to {@link #MAX_BATCH}) in one transaction and completes their futures once it is
+ * on disk. So "OK" is answered only for a ping that is durably stored, at one fsync per batch
+ * instead of one per ping; on SQLite the fsync runs on the WAL syncer while the writer stores the
+ * next batch ({@link CheckStore#inPipelinedTransaction}). A failed transaction fails every ping in it (the sender gets a 503 and may retry).
  *
  * <p>Threading: {@link #submit} from any thread; one writer thread of its own. The futures are
  * completed on another thread ({@code wk-ping-answer}): what depends on them (writing the HTTP
@@ -46,6 +47,9 @@ public final class PingWriter implements AutoCloseable {
       });
   private final DistributionSummary batchSize;
   private final Counter stored;
+  /** Batches committed and not yet on disk. */
+  private final java.util.Set<CompletableFuture<?>> syncing =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile boolean closing;
 
   public PingWriter(Checks checks, MeterRegistry meters) {
@@ -98,26 +102,38 @@ public final class PingWriter implements AutoCloseable {
     for (Pending p : group) {
       pings.add(p.ping());
     }
-    List<Boolean> found;
+    List<Pending> done = List.copyOf(group);
+    CompletableFuture<List<Boolean>> durable;
     try {
-      found = checks.record(pings);
+      durable = checks.recordPipelined(pings);
     } catch (RuntimeException e) {
-      LogEvent.CHECK_PINGS_FAILED.error(log).addKeyValue("pings", group.size()).setCause(e)
-          .log("storing pings failed; they were answered 503");
-      List<Pending> failed = List.copyOf(group);
-      answer(() -> {
-        for (Pending p : failed) {
-          p.future().completeExceptionally(new Unavailable("the ping could not be stored"));
-        }
-      });
+      failed(done, e);
       return;
     }
-    batchSize.record(group.size());
-    stored.increment(group.size());
-    List<Pending> done = List.copyOf(group);
+    syncing.add(durable);
+    // On SQLite the WAL syncer completes this while the next batch is being stored (WalSync).
+    durable.whenComplete((found, err) -> {
+      syncing.remove(durable);
+      if (err != null) {
+        failed(done, err);
+        return;
+      }
+      batchSize.record(done.size());
+      stored.increment(done.size());
+      answer(() -> {
+        for (int i = 0; i < done.size(); i++) {
+          done.get(i).future().complete(found.get(i));
+        }
+      });
+    });
+  }
+
+  private void failed(List<Pending> group, Throwable e) {
+    LogEvent.CHECK_PINGS_FAILED.error(log).addKeyValue("pings", group.size()).setCause(e)
+        .log("storing pings failed; they were answered 503");
     answer(() -> {
-      for (int i = 0; i < done.size(); i++) {
-        done.get(i).future().complete(found.get(i));
+      for (Pending p : group) {
+        p.future().completeExceptionally(new Unavailable("the ping could not be stored"));
       }
     });
   }
@@ -143,6 +159,16 @@ public final class PingWriter implements AutoCloseable {
     queue.drainTo(rest);
     if (!rest.isEmpty()) {
       commit(rest);
+    }
+    for (CompletableFuture<?> f : List.copyOf(syncing)) {
+      try {
+        f.get(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        // failed: answered 503; timed out: the database close syncs it
+      }
     }
     answers.shutdown();
     try {

@@ -2,6 +2,7 @@ package dev.watchkeeper.event;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The durable event log. Implementations live in {@code store/}.
@@ -17,6 +18,17 @@ public interface EventStore {
    * and are reported as duplicates.
    */
   List<AppendResult> append(List<IngestBatch> batches);
+
+  /**
+   * Like {@link #append}, but may return once the transaction is committed and before it is on
+   * disk, so that the caller can start the next one meanwhile: the future completes with the
+   * results once the commit is durable, or fails (the commit must then be treated as not
+   * accepted). A failed transaction throws, as {@link #append} does. Until the future completes,
+   * {@link #after} does not return the new events (nothing acts on an event not yet durable).
+   */
+  default CompletableFuture<List<AppendResult>> appendPipelined(List<IngestBatch> batches) {
+    return CompletableFuture.completedFuture(append(batches));
+  }
 
   Optional<RequestStatus> request(String requestId);
 

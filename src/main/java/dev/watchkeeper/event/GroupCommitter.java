@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Group commit: concurrent requests put their batches on a queue; writer threads take everything
  * waiting (up to a maximum number of events) and store it in ONE transaction, then complete every
- * request's future. A request's future completes only after its commit, so "202 Accepted" always
- * means "durably stored". A failed commit fails every request in it (they get a 503 and may retry
+ * request's future. A request's future completes only after its commit is on disk, so "202
+ * Accepted" always means "durably stored"; on SQLite the fsync is pipelined ({@link
+ * EventStore#appendPipelined}): the writer commits the next group while the last one syncs. A failed commit fails every request in it (they get a 503 and may retry
  * with the same event ids).
  *
  * <p>Threading: {@link #submit} from any thread; {@code writers} threads call the store. SQLite
@@ -39,6 +40,9 @@ public final class GroupCommitter implements AutoCloseable {
   private final Counter storedEvents;
   private final Counter duplicateEvents;
   private final Counter failedCommits;
+  /** Commits not yet on disk (their requests not yet answered). */
+  private final java.util.Set<CompletableFuture<?>> syncing =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile boolean closing;
 
   /**
@@ -122,24 +126,44 @@ public final class GroupCommitter implements AutoCloseable {
       batches.add(p.batch());
     }
     long start = System.nanoTime();
-    List<AppendResult> results;
+    CompletableFuture<List<AppendResult>> durable;
     try {
-      results = store.append(batches);
+      durable = store.appendPipelined(batches);
     } catch (RuntimeException e) {
-      failedCommits.increment();
-      LogEvent.EVENT_COMMIT_FAILED.error(log)
-          .addKeyValue("requests", group.size())
-          .addKeyValue("events", events)
-          .setCause(e)
-          .log("storing a group of events failed; its requests were answered 503");
-      for (Pending p : group) {
-        p.future().completeExceptionally(
-            new StorageUnavailableException("the event could not be stored: " + e.getMessage()));
-      }
+      failed(group, events, e);
       return;
     }
     long nanos = System.nanoTime() - start;
     commitTimer.record(nanos, TimeUnit.NANOSECONDS);
+    List<Pending> done = List.copyOf(group);
+    syncing.add(durable);
+    // Answered once durable: on SQLite by the WAL syncer's thread, while this one commits the
+    // next group (see WalSync); elsewhere at once.
+    durable.whenComplete((results, err) -> {
+      syncing.remove(durable);
+      if (err != null) {
+        failed(done, events, err);
+      } else {
+        committed(done, events, results, nanos);
+      }
+    });
+  }
+
+  private void failed(List<Pending> group, int events, Throwable e) {
+    failedCommits.increment();
+    LogEvent.EVENT_COMMIT_FAILED.error(log)
+        .addKeyValue("requests", group.size())
+        .addKeyValue("events", events)
+        .setCause(e)
+        .log("storing a group of events failed; its requests were answered 503");
+    for (Pending p : group) {
+      p.future().completeExceptionally(
+          new StorageUnavailableException("the event could not be stored: " + e.getMessage()));
+    }
+  }
+
+  private void committed(List<Pending> group, int events, List<AppendResult> results,
+      long nanos) {
     batchEvents.record(events);
     batchRequests.record(group.size());
     int dups = 0;
@@ -177,6 +201,17 @@ public final class GroupCommitter implements AutoCloseable {
     queue.drainTo(rest);
     if (!rest.isEmpty()) {
       commit(rest, rest.stream().mapToInt(p -> p.batch().events().size()).sum());
+    }
+    // ... and answered once synced.
+    for (CompletableFuture<?> f : List.copyOf(syncing)) {
+      try {
+        f.get(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        // failed: its requests were answered 503; timed out: the database close syncs it
+      }
     }
   }
 }

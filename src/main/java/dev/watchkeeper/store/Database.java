@@ -38,10 +38,12 @@ public final class Database implements AutoCloseable {
   private final Flyway flyway;
   private final Lock writeLock;
 
-  private Database(HikariDataSource pool, HikariDataSource writer, Dialect dialect) {
+  private Database(HikariDataSource pool, HikariDataSource writer, Dialect dialect,
+      WalSync walSync) {
     this.pool = pool;
     this.writer = writer;
     this.dialect = dialect;
+    this.walSync = walSync;
     this.writeLock = dialect == Dialect.SQLITE ? new ReentrantLock() : NO_LOCK;
     if (dialect == Dialect.SQLITE) {
       checkpointer = new Thread(this::checkpoints, "wk-db-checkpoint");
@@ -136,9 +138,14 @@ public final class Database implements AutoCloseable {
       writer = new HikariDataSource(wc);
     }
     HikariDataSource ds;
+    WalSync walSync = null;
     try {
+      walSync = writer == null ? null : walSyncOf(writer, meters);
       ds = new HikariDataSource(hc);
     } catch (RuntimeException e) {
+      if (walSync != null) {
+        walSync.close();
+      }
       if (writer != null) {
         writer.close();
       }
@@ -146,7 +153,7 @@ public final class Database implements AutoCloseable {
     }
     LogEvent.DATABASE_OPENED.info(log).addKeyValue("dialect", dialect.name().toLowerCase())
         .addKeyValue("url", redact(url)).log("database opened");
-    return new Database(ds, writer, dialect);
+    return new Database(ds, writer, dialect, walSync);
   }
 
   /**
@@ -159,6 +166,42 @@ public final class Database implements AutoCloseable {
     return writer != null ? writer.getConnection() : pool.getConnection();
   }
 
+  /**
+   * The WAL syncer of a SQLite file database in WAL mode, or null (an in-memory database, a
+   * journal mode other than WAL): there commits that ask for it are synced at commit instead.
+   */
+  private static WalSync walSyncOf(HikariDataSource writer, MeterRegistry meters) {
+    try (Connection c = writer.getConnection(); Statement s = c.createStatement()) {
+      String file = null;
+      try (var rs = s.executeQuery("PRAGMA database_list")) {
+        while (rs.next()) {
+          if ("main".equals(rs.getString("name"))) {
+            file = rs.getString("file");
+          }
+        }
+      }
+      String mode;
+      try (var rs = s.executeQuery("PRAGMA journal_mode")) {
+        mode = rs.next() ? rs.getString(1) : "";
+      }
+      if (file == null || file.isEmpty() || !"wal".equalsIgnoreCase(mode)) {
+        return null;
+      }
+      return WalSync.of(java.nio.file.Path.of(file + "-wal"), meters);
+    } catch (SQLException e) {
+      throw new StoreException("cannot open the SQLite database", e);
+    }
+  }
+
+  /**
+   * The WAL syncer for commits made at synchronous=NORMAL that must still be durable before they
+   * are answered (group commits: see {@link WalSync}); null on PostgreSQL and where SQLite has no
+   * WAL file, where such commits use {@code synchronous=FULL}.
+   */
+  public WalSync walSync() {
+    return walSync;
+  }
+
   /** How often the SQLite WAL is copied into the database file. */
   static final long CHECKPOINT_INTERVAL_MS = 200;
   /** After a checkpoint, a WAL file larger than this is cut back to it (SQLite journal_size_limit). */
@@ -167,6 +210,7 @@ public final class Database implements AutoCloseable {
   static final long WAL_RESTART_FRAMES = 16_384;
 
   private final Thread checkpointer;
+  private final WalSync walSync;
   private volatile boolean closed;
 
   /**
@@ -287,6 +331,9 @@ public final class Database implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    }
+    if (walSync != null) {
+      walSync.close();
     }
     pool.close();
     if (writer != null) {

@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.Lock;
 import java.util.function.Function;
 import javax.sql.DataSource;
@@ -72,18 +73,34 @@ public final class JdbcCheckStore implements CheckStore {
 
   @Override
   public <T> T inTransaction(Function<Tx, T> body) {
-    return transaction(body, true);
+    return transaction(body, true, false);
   }
 
   @Override
   public <T> T inBackgroundTransaction(Function<Tx, T> body) {
-    return transaction(body, false);
+    return transaction(body, false, false);
   }
 
-  private <T> T transaction(Function<Tx, T> body, boolean durable) {
+  @Override
+  public <T> CompletableFuture<T> inPipelinedTransaction(Function<Tx, T> body) {
+    WalSync sync = db.walSync();
+    if (sync == null) {
+      return CompletableFuture.completedFuture(inTransaction(body));
+    }
+    T result = transaction(body, true, true);
+    return sync.afterCommits().thenApply(v -> result);
+  }
+
+  /**
+   * @param durable whether the commit must be durable
+   * @param pipelined (durable only) committed at synchronous=NORMAL: the caller waits for the
+   *     WAL syncer instead
+   */
+  private <T> T transaction(Function<Tx, T> body, boolean durable, boolean pipelined) {
     writeLock.lock();
     try (Connection c = db.writeConnection()) {
-      db.synchronousFull(c, durable);
+      boolean full = durable && !pipelined;
+      db.synchronousFull(c, full);
       c.setAutoCommit(false);
       try {
         if (pg && !durable) {
@@ -105,7 +122,7 @@ public final class JdbcCheckStore implements CheckStore {
         throw e;
       } finally {
         c.setAutoCommit(true);
-        if (!durable) {
+        if (!full) {
           db.synchronousFull(c, true); // handed back as it was taken (Database.writeConnection)
         }
       }

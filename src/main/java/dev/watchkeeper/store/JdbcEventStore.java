@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import javax.sql.DataSource;
 
 /** {@link EventStore} on SQLite or PostgreSQL through plain JDBC. */
@@ -49,6 +50,7 @@ public final class JdbcEventStore implements EventStore {
   private final java.util.concurrent.locks.Lock writeLock;
   private final Dialect dialect;
   private final ObjectMapper mapper;
+  private final Watermark watermark;
 
   public JdbcEventStore(Database db, ObjectMapper mapper) {
     this.db = db;
@@ -56,21 +58,129 @@ public final class JdbcEventStore implements EventStore {
     this.writeLock = db.writeLock();
     this.dialect = db.dialect();
     this.mapper = mapper;
+    this.watermark = db.walSync() == null ? null : new Watermark();
+  }
+
+  /**
+   * The highest event seq known to be on disk, where appends can be pipelined (SQLite with a
+   * WAL syncer): the processor reads no further, so it never acts on an event whose request has
+   * not been answered (a crash before the sync would drop the event, not what was made of it).
+   * Seqs are AUTOINCREMENT: a later commit's events always come after an earlier one's.
+   */
+  private final class Watermark {
+    private long durableSeq = -1; // guarded by this; -1 until read from the database
+
+    /** The highest seq in the events table, inside the append transaction before its commit. */
+    long lastSeq(Connection c) throws SQLException {
+      try (Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(seq), 0) FROM events")) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+
+    /**
+     * Under the write lock, before an append's first insert: reads the mark from the database
+     * the first time (every commit before it was synchronous, so all of it is durable).
+     */
+    void init(Connection c) throws SQLException {
+      synchronized (this) {
+        if (durableSeq >= 0) {
+          return;
+        }
+      }
+      long max = lastSeq(c);
+      synchronized (this) {
+        durableSeq = Math.max(durableSeq, max);
+      }
+    }
+
+    /**
+     * After a synchronous (FULL) commit: everything up to last is durable, earlier pipelined
+     * commits too (an fsync of the WAL writes all of it).
+     */
+    synchronized void durable(long last) {
+      durableSeq = Math.max(durableSeq, last);
+    }
+
+    /** After a pipelined commit: out completes (and the mark moves) once it is synced. */
+    void pending(long last, CompletableFuture<Void> synced, List<AppendResult> results,
+        CompletableFuture<List<AppendResult>> out) {
+      synced.whenComplete((v, err) -> {
+        if (err != null) {
+          out.completeExceptionally(err);
+        } else {
+          durable(last);
+          out.complete(results);
+        }
+      });
+    }
+
+    /** The processor's limit; read from the database (under the write lock) before any append. */
+    long durableSeq() {
+      synchronized (this) {
+        if (durableSeq >= 0) {
+          return durableSeq;
+        }
+      }
+      writeLock.lock();
+      try (Connection c = ds.getConnection()) {
+        synchronized (this) {
+          if (durableSeq >= 0) {
+            return durableSeq;
+          }
+        }
+        // No append has run (each sets the mark under the write lock before its commit), so
+        // every stored event is durable.
+        init(c);
+        synchronized (this) {
+          return durableSeq;
+        }
+      } catch (SQLException e) {
+        throw new StoreException("reading the last event position failed", e);
+      } finally {
+        writeLock.unlock();
+      }
+    }
   }
 
   @Override
   public List<AppendResult> append(List<IngestBatch> batches) {
+    return appendIn(batches, null);
+  }
+
+  @Override
+  public CompletableFuture<List<AppendResult>> appendPipelined(List<IngestBatch> batches) {
+    WalSync sync = db.walSync();
+    if (sync == null) {
+      return CompletableFuture.completedFuture(append(batches));
+    }
+    CompletableFuture<List<AppendResult>> out = new CompletableFuture<>();
+    appendIn(batches, out);
+    return out;
+  }
+
+  /**
+   * One append transaction. {@code pipelined} null: committed at synchronous=FULL (durable on
+   * return). Otherwise committed at NORMAL and completed by the WAL syncer.
+   */
+  private List<AppendResult> appendIn(List<IngestBatch> batches,
+      CompletableFuture<List<AppendResult>> pipelined) {
     writeLock.lock();
     try {
       try (Connection c = db.writeConnection()) {
-        // Accepted means durable: FULL even if a derived-state write left this connection otherwise.
-        db.synchronousFull(c, true);
+        // Accepted means durable: FULL even if a derived-state write left this connection
+        // otherwise, or NORMAL and an fdatasync of the WAL before the future completes.
+        db.synchronousFull(c, pipelined == null);
         c.setAutoCommit(false);
         try {
           if (dialect == Dialect.POSTGRES) {
             try (Statement s = c.createStatement()) {
               s.execute("SELECT pg_advisory_xact_lock(" + APPEND_LOCK + ")");
             }
+          }
+          if (watermark != null) {
+            watermark.init(c);
           }
           int[] counts;
           try (PreparedStatement ps = c.prepareStatement(INSERT_EVENT)) {
@@ -123,13 +233,24 @@ public final class JdbcEventStore implements EventStore {
             }
             ps.executeBatch();
           }
+          long last = watermark == null ? 0 : watermark.lastSeq(c);
           c.commit();
+          if (watermark != null) {
+            if (pipelined == null) {
+              watermark.durable(last);
+            } else {
+              watermark.pending(last, db.walSync().afterCommits(), results, pipelined);
+            }
+          }
           return results;
         } catch (SQLException | RuntimeException e) {
           rollbackQuietly(c);
           throw e;
         } finally {
           c.setAutoCommit(true);
+          if (pipelined != null) {
+            db.synchronousFull(c, true); // handed back as taken (Database.writeConnection)
+          }
         }
       } catch (SQLException e) {
         throw new StoreException("appending events failed", e);
@@ -211,8 +332,12 @@ public final class JdbcEventStore implements EventStore {
 
   @Override
   public List<StoredEvent> after(long afterSeq, int limit) {
-    return query("SELECT " + EVENT_COLUMNS + " FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
-        List.of(afterSeq, limit));
+    if (watermark == null) {
+      return query("SELECT " + EVENT_COLUMNS + " FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
+          List.of(afterSeq, limit));
+    }
+    return query("SELECT " + EVENT_COLUMNS + " FROM events WHERE seq > ? AND seq <= ?"
+        + " ORDER BY seq LIMIT ?", List.of(afterSeq, watermark.durableSeq(), limit));
   }
 
   @Override

@@ -53,6 +53,23 @@ abstract class EventStoreContract {
   }
 
   @Test
+  void aPipelinedAppendCompletesOnceStoredAndOnlyThenReachesTheProcessor() throws Exception {
+    long before = store.processedPosition();
+    var f = store.appendPipelined(List.of(batch("req-p1", "svc", event("p1", "src",
+        Severity.ERROR, T0)), batch("req-p2", "svc", event("p2", "src", Severity.ERROR, T0),
+        event("p1", "src", Severity.ERROR, T0))));
+    List<AppendResult> results = f.get(10, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(results).hasSize(2);
+    assertThat(results.get(1).duplicates()).as("p1 again in the second request").isEqualTo(1);
+    assertThat(store.after(before, 10)).extracting(e -> e.event().id())
+        .containsExactly("p1", "p2");
+    // A synchronous append after it is seen too.
+    store.append(List.of(batch("req-p3", "svc", event("p3", "src", Severity.ERROR, T0))));
+    assertThat(store.after(before, 10)).extracting(e -> e.event().id())
+        .containsExactly("p1", "p2", "p3");
+  }
+
+  @Test
   void storesEveryFieldAndReadsItBack() {
     store.append(List.of(batch("r1", "svc", event("e1", "web-1", Severity.ERROR, T0))));
 

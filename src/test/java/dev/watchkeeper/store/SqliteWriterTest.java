@@ -38,6 +38,26 @@ class SqliteWriterTest {
     }
   }
 
+  @Test
+  void pipelinedWritesHandTheWriterBackFullySynchronous() throws Exception {
+    try (Database db = Database.open(new Storage("", null, null, dir, 4, 1), null)) {
+      db.migrate();
+      assertThat(db.walSync()).as("a file database in WAL mode pipelines its fsyncs").isNotNull();
+      var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+      JdbcCheckStore checks = new JdbcCheckStore(db, mapper);
+      assertThat(checks.inPipelinedTransaction(tx -> 42).get(5, java.util.concurrent.TimeUnit.SECONDS))
+          .isEqualTo(42);
+      JdbcEventStore events = new JdbcEventStore(db, mapper);
+      events.appendPipelined(java.util.List.of(EventStoreContract.batch("r1", "svc",
+          EventStoreContract.event("e1", "src", dev.watchkeeper.event.Severity.ERROR,
+              Instant.now())))).get(5, java.util.concurrent.TimeUnit.SECONDS);
+      try (Connection c = db.writeConnection()) {
+        assertThat(synchronous(c)).as("FULL again").isEqualTo(2);
+        assertThat(c.getAutoCommit()).isTrue();
+      }
+    }
+  }
+
   private static long synchronous(Connection c) throws Exception {
     try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA synchronous")) {
       return rs.getLong(1);
