@@ -90,32 +90,79 @@ public final class IncidentEngine {
    */
   public List<AlertRow> reconcile(List<AlertRef> touched) {
     Instant now = clock.instant();
-    return store.inDerivedTransaction(tx -> {
-      // One read per service for all touched alerts, and each incident read once: this runs for
-      // every batch of events, so round trips per alert would starve it under load.
-      Map<String, List<String>> byService = new LinkedHashMap<>();
-      for (AlertRef ref : touched) {
-        byService.computeIfAbsent(ref.service(), k -> new ArrayList<>()).add(ref.fingerprint());
+    // First a plain read, outside the write lock: under a steady stream of re-sent alerts
+    // (Prometheus re-sends every firing alert each evaluation) almost every touched alert is
+    // already attached to its open incident with its status noted, and there is nothing to
+    // write. Only the others go through the write transaction, which reads them again there.
+    // The processor is the only writer of alert status; a responder resolving or merging an
+    // incident after this read orders after this batch, as if the batch had committed first.
+    Map<AlertRef, AlertRow> seen = rowsOf(touched, store::alertRows);
+    Map<Long, Optional<Incident>> incidents = new HashMap<>();
+    List<AlertRef> changing = new ArrayList<>();
+    for (AlertRef ref : touched) {
+      AlertRow a = seen.get(ref);
+      if (a != null && !unchanged(a, incidents)) {
+        changing.add(ref);
       }
-      Map<AlertRef, AlertRow> rows = new HashMap<>();
-      byService.forEach((service, fps) -> tx.alerts(service, fps)
-          .forEach(a -> rows.put(new AlertRef(a.service(), a.fingerprint()), a)));
-      IncidentTx cached = new CachingTx(tx);
-      // Silences and inhibitions are read once per batch, and only when an alert needs them.
-      BiFunction<String, Map<String, String>, List<String>> silencedBy = onceBy(silences);
-      Function<Map<String, String>, List<String>> inhibitedBy = once(inhibitions);
-      List<AlertRow> resolved = new ArrayList<>();
-      for (AlertRef ref : touched) {
-        AlertRow a = rows.get(ref);
-        if (a != null) {
-          reconcile(cached, a, now, silencedBy, inhibitedBy);
-          if (!a.firing()) {
-            resolved.add(a);
-          }
-        }
+    }
+    Map<AlertRef, AlertRow> written = changing.isEmpty() ? Map.of()
+        : store.inDerivedTransaction(tx -> reconcileInTransaction(tx, changing, now));
+    List<AlertRow> resolved = new ArrayList<>();
+    for (AlertRef ref : touched) {
+      AlertRow a = written.getOrDefault(ref, seen.get(ref));
+      if (a != null && !a.firing()) {
+        resolved.add(a);
       }
-      return resolved;
-    });
+    }
+    return resolved;
+  }
+
+  /**
+   * Whether reconciling {@code a} would write nothing: its status is noted already, and it needs
+   * no new incident (it is attached to an open one, or it does not page).
+   */
+  private boolean unchanged(AlertRow a, Map<Long, Optional<Incident>> incidents) {
+    String status = a.firing() ? "firing" : "resolved";
+    if (!status.equals(a.notedStatus())) {
+      return false;
+    }
+    boolean pages = a.firing() && a.severity() != Severity.INFO;
+    if (!pages) {
+      return true;
+    }
+    return a.incidentId() != null && incidents.computeIfAbsent(a.incidentId(), store::find)
+        .filter(i -> i.state() != IncidentState.RESOLVED).isPresent();
+  }
+
+  /** The touched alerts' rows, one read per service. */
+  private static Map<AlertRef, AlertRow> rowsOf(List<AlertRef> touched,
+      BiFunction<String, List<String>, List<AlertRow>> read) {
+    Map<String, List<String>> byService = new LinkedHashMap<>();
+    for (AlertRef ref : touched) {
+      byService.computeIfAbsent(ref.service(), k -> new ArrayList<>()).add(ref.fingerprint());
+    }
+    Map<AlertRef, AlertRow> rows = new HashMap<>();
+    byService.forEach((service, fps) -> read.apply(service, fps)
+        .forEach(a -> rows.put(new AlertRef(a.service(), a.fingerprint()), a)));
+    return rows;
+  }
+
+  private Map<AlertRef, AlertRow> reconcileInTransaction(IncidentTx tx, List<AlertRef> touched,
+      Instant now) {
+    // One read per service for all touched alerts, and each incident read once: this runs for
+    // every batch of events, so round trips per alert would starve it under load.
+    Map<AlertRef, AlertRow> rows = rowsOf(touched, tx::alerts);
+    IncidentTx cached = new CachingTx(tx);
+    // Silences and inhibitions are read once per batch, and only when an alert needs them.
+    BiFunction<String, Map<String, String>, List<String>> silencedBy = onceBy(silences);
+    Function<Map<String, String>, List<String>> inhibitedBy = once(inhibitions);
+    for (AlertRef ref : touched) {
+      AlertRow a = rows.get(ref);
+      if (a != null) {
+        reconcile(cached, a, now, silencedBy, inhibitedBy);
+      }
+    }
+    return rows;
   }
 
   /** A function got from {@code source} on its first use, then reused (not thread-safe). */

@@ -34,6 +34,12 @@ public interface IncidentStore {
   /** The alerts of an incident, oldest first (a plain read: no transaction, no write lock). */
   List<IncidentTx.AlertRow> alertsOf(long incidentId);
 
+  /**
+   * The alert rows of some alerts of one service, in no particular order; alerts not stored are
+   * absent (a plain read: no transaction, no write lock).
+   */
+  List<IncidentTx.AlertRow> alertRows(String service, List<String> fingerprints);
+
   /** The incident an alert is attached to, if any (a plain read). */
   Optional<Long> incidentOf(String service, String fingerprint);
 

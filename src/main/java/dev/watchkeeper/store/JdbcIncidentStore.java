@@ -268,18 +268,23 @@ public final class JdbcIncidentStore implements IncidentStore {
   }
 
   @Override
-  public Map<String, Long> incidentsOf(String service, Collection<String> fingerprints) {
+  public List<AlertRow> alertRows(String service, List<String> fingerprints) {
     try (Connection c = ds.getConnection()) {
-      Map<String, Long> out = new HashMap<>();
-      for (AlertRow a : new Tx(c).alerts(service, List.copyOf(fingerprints))) {
-        if (a.incidentId() != null) {
-          out.put(a.fingerprint(), a.incidentId());
-        }
-      }
-      return out;
+      return new Tx(c).alerts(service, fingerprints);
     } catch (SQLException e) {
-      throw new StoreException("reading the incidents of alerts of " + service + " failed", e);
+      throw new StoreException("reading alerts of " + service + " failed", e);
     }
+  }
+
+  @Override
+  public Map<String, Long> incidentsOf(String service, Collection<String> fingerprints) {
+    Map<String, Long> out = new HashMap<>();
+    for (AlertRow a : alertRows(service, List.copyOf(fingerprints))) {
+      if (a.incidentId() != null) {
+        out.put(a.fingerprint(), a.incidentId());
+      }
+    }
+    return out;
   }
 
   @Override

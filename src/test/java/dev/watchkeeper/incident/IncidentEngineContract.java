@@ -176,6 +176,27 @@ abstract class IncidentEngineContract {
   }
 
   @Test
+  void reSentFiringAlertsOfAnOpenIncidentChangeNothingUntilAResponderResolvesIt() {
+    handler.handle(List.of(event("svc", "t", "a", Severity.ERROR, null),
+        event("svc", "t", "b", Severity.ERROR, null)));
+    Incident open = all().get(0);
+    int lines = incidents.timeline(open.id()).size();
+
+    // Prometheus re-sends firing alerts every evaluation: nothing to write for them.
+    now = now.plus(Duration.ofMinutes(1));
+    handler.handle(List.of(event("svc", "t", "a", Severity.ERROR, null),
+        event("svc", "t", "b", Severity.ERROR, null)));
+    assertThat(all()).containsExactly(open);
+    assertThat(incidents.timeline(open.id())).hasSize(lines);
+
+    // Once a responder resolved it, the next re-send is a new firing and pages again.
+    assertThat(engine.resolve(open.id(), "token:alice")).isInstanceOf(Outcome.Done.class);
+    now = now.plus(Duration.ofMinutes(1));
+    handler.handle(List.of(event("svc", "t", "a", Severity.ERROR, null)));
+    assertThat(all()).filteredOn(i -> i.state() == IncidentState.TRIGGERED).hasSize(1);
+  }
+
+  @Test
   void replayingEventsAfterACrashAddsNoIncidentOrTimelineLine() {
     List<StoredEvent> batch = List.of(event("svc", "t", "a", Severity.ERROR, null),
         event("svc", "t.resolve", "a", null, null));
