@@ -38,6 +38,15 @@ public interface CheckStore {
     return CompletableFuture.completedFuture(inTransaction(body));
   }
 
+  /**
+   * True when this process is the only writer of the checks (SQLite: one server per database
+   * file), so that rows it read and wrote may be kept in memory without being re-read. False on
+   * PostgreSQL, where other nodes write too.
+   */
+  default boolean soleWriter() {
+    return false;
+  }
+
   Optional<Check> find(String id);
 
   Optional<Check> findBySlug(String service, String slug);

@@ -53,11 +53,38 @@ final class LiveCheckStore implements CheckStore {
    */
   private final java.util.Set<String> known = ConcurrentHashMap.newKeySet();
   static final int MAX_KNOWN = 200_000;
+  /**
+   * Checks whose row this process last read or wrote, as it is in the table, for the ping writer
+   * (reading the rows of each ping batch was half its time): only when this process is the
+   * checks' sole writer ({@link CheckStore#soleWriter}). Every write of a row through a
+   * transaction drops its entry (and again after the commit, so that an entry put by an earlier
+   * read of the same transaction does not survive it); a fold puts the state it wrote. Bounded:
+   * cleared when full.
+   */
+  private final Map<String, Check> clean = new ConcurrentHashMap<>();
+  static final int MAX_CLEAN = 100_000;
+  private final boolean cache;
   /** Logged pings not yet in the history, in seq order; appended and removed under the lock. */
   private final List<LoggedPing> unfolded = new ArrayList<>();
 
   LiveCheckStore(CheckStore db) {
     this.db = db;
+    this.cache = db.soleWriter();
+  }
+
+  private void keepClean(Check c) {
+    if (!cache) {
+      return;
+    }
+    if (clean.size() >= MAX_CLEAN) {
+      clean.clear();
+    }
+    clean.put(c.id(), c);
+  }
+
+  /** How many rows are kept in memory (for tests). */
+  int cleanChecks() {
+    return clean.size();
   }
 
   /** How many checks have a state not yet folded (for metrics and tests). */
@@ -139,6 +166,10 @@ final class LiveCheckStore implements CheckStore {
     if (p != null) {
       return Optional.of(p.state());
     }
+    Check kept = clean.get(id);
+    if (kept != null) {
+      return Optional.of(kept);
+    }
     Optional<Check> c = db.find(id);
     c.ifPresent(found -> remember(found.id()));
     return c;
@@ -146,7 +177,7 @@ final class LiveCheckStore implements CheckStore {
 
   /** True when a check with this id existed recently (in this process's knowledge). */
   boolean known(String id) {
-    return known.contains(id) || dirty.containsKey(id);
+    return known.contains(id) || dirty.containsKey(id) || clean.containsKey(id);
   }
 
   private void remember(String id) {
@@ -288,7 +319,11 @@ final class LiveCheckStore implements CheckStore {
           if (p == null) {
             continue;
           }
-          tx.foldState(p.state(), p.seq());
+          if (dirty.get(id) == p) {
+            tx.foldState(p.state(), p.seq());
+          } // else newer than this fold: a later ping's state (the next fold writes it), or
+          // written into the row already (a change of spec or a deadline since the snapshot;
+          // folding the older state now would undo it)
           int n = byCheck.getOrDefault(id, List.of()).size();
           long count = p.state().pings();
           if (n > 0 && count > keep
@@ -299,8 +334,8 @@ final class LiveCheckStore implements CheckStore {
         ((LiveTx) tx).afterCommit.add(() -> {
           for (String id : chunk) {
             Pending p = states.get(id);
-            if (p != null) {
-              dirty.remove(id, p); // unless a newer state came meanwhile
+            if (p != null && dirty.remove(id, p)) { // unless a newer state came meanwhile
+              keepClean(p.state());
             }
           }
         });
@@ -371,20 +406,35 @@ final class LiveCheckStore implements CheckStore {
       this.afterCommit = afterCommit;
     }
 
+    /** A row written: its kept copy is dropped now and again at the commit (see clean). */
+    private void forget(String id) {
+      if (cache) {
+        clean.remove(id);
+        afterCommit.add(() -> clean.remove(id));
+      }
+    }
+
     @Override
     public Map<String, Check> read(Collection<String> ids) {
       Map<String, Check> out = new HashMap<>();
       List<String> missing = new ArrayList<>();
       for (String id : ids) {
         Pending p = dirty.get(id);
+        Check kept;
         if (p != null) {
           out.put(id, p.state());
+        } else if ((kept = clean.get(id)) != null) {
+          out.put(id, kept);
         } else {
           missing.add(id);
         }
       }
       if (!missing.isEmpty()) {
-        out.putAll(tx.read(missing));
+        Map<String, Check> rows = tx.read(missing);
+        out.putAll(rows);
+        if (cache && !rows.isEmpty()) {
+          afterCommit.add(() -> rows.values().forEach(LiveCheckStore.this::keepClean));
+        }
       }
       return out;
     }
@@ -409,6 +459,7 @@ final class LiveCheckStore implements CheckStore {
         Pending p = dirty.get(row.id());
         Check c = live(row);
         if (p != null && (c.dueAt() == null || c.dueAt().isAfter(now))) {
+          forget(row.id());
           tx.foldState(c, p.seq());
           tx.rearm(row.id());
           afterCommit.add(() -> dirty.remove(row.id(), p));
@@ -449,6 +500,7 @@ final class LiveCheckStore implements CheckStore {
 
     @Override
     public void insert(Check c) {
+      forget(c.id());
       tx.insert(c);
     }
 
@@ -470,11 +522,13 @@ final class LiveCheckStore implements CheckStore {
 
     @Override
     public void foldState(Check c, long pingSeq) {
+      forget(c.id());
       tx.foldState(c, pingSeq);
     }
 
     @Override
     public void rearm(String id) {
+      forget(id);
       tx.rearm(id);
     }
 
@@ -491,6 +545,7 @@ final class LiveCheckStore implements CheckStore {
     /** Writes the whole row; the in-memory state, now in the row, is dropped. */
     @Override
     public void update(Check c) {
+      forget(c.id());
       tx.update(c);
       Pending p = dirty.get(c.id());
       if (p != null) {
@@ -501,6 +556,7 @@ final class LiveCheckStore implements CheckStore {
 
     @Override
     public void delete(String id) {
+      forget(id);
       tx.delete(id);
       afterCommit.add(() -> {
         dirty.remove(id);
@@ -515,6 +571,7 @@ final class LiveCheckStore implements CheckStore {
 
     @Override
     public void setProbe(String id, String definition) {
+      forget(id);
       tx.setProbe(id, definition);
     }
 

@@ -72,6 +72,11 @@ public final class JdbcCheckStore implements CheckStore {
   }
 
   @Override
+  public boolean soleWriter() {
+    return !pg; // SQLite: one server per database file; the CLI's commands write no checks
+  }
+
+  @Override
   public <T> T inTransaction(Function<Tx, T> body) {
     return transaction(body, true, false);
   }

@@ -22,12 +22,15 @@ import dev.watchkeeper.store.JdbcIncidentStore;
 import dev.watchkeeper.testing.SettableClock;
 import dev.watchkeeper.web.Json;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -357,5 +360,98 @@ abstract class CheckAlertsContract {
     assertThat(store.pingLog()).isEmpty();
     assertThat(store.pings(c.id(), 10)).isEmpty();
     assertThat(checks.store().find(c.id())).isEmpty();
+  }
+
+  /**
+   * On SQLite the rows a fold wrote are kept in memory for the ping writer; a change of spec, a
+   * delete or the deadline poller's own fold must not leave a stale copy behind.
+   */
+  @Test
+  void aPingAfterAFoldIsJudgedByTheChecksCurrentSpec() {
+    Check c = create("keyworded", Duration.ofMinutes(10), Duration.ofMinutes(5), null);
+    ping(c, PingKind.SUCCESS, "all good");
+    checks.fold();
+    assertThat(((LiveCheckStore) checks.store()).cleanChecks()).as("kept only when sole writer")
+        .isEqualTo(store.soleWriter() ? 1 : 0);
+
+    CheckSpec strict = new CheckSpec("svc", "keyworded", "keyworded", CheckSpec.Kind.HEARTBEAT,
+        new Schedule.Every(Duration.ofMinutes(10)), Duration.ofMinutes(5), null, null,
+        List.of("ERROR"), null);
+    assertThat(checks.update(c.id(), strict)).isInstanceOf(Checks.Outcome.Done.class);
+    clock.advance(Duration.ofMinutes(1));
+    ping(c, PingKind.SUCCESS, "ERROR: disk full");
+
+    Check now = checks.store().find(c.id()).orElseThrow();
+    assertThat(now.status()).isEqualTo(CheckStatus.DOWN);
+    assertThat(now.pings()).isEqualTo(2);
+    checks.fold();
+    assertThat(store.find(c.id()).orElseThrow().status()).isEqualTo(CheckStatus.DOWN);
+  }
+
+  @Test
+  void aPingForACheckDeletedAfterAFoldIsNotFound() {
+    Check c = create("deleted", Duration.ofMinutes(10), Duration.ofMinutes(5), null);
+    ping(c, PingKind.SUCCESS);
+    checks.fold();
+    assertThat(checks.delete(c.id())).isInstanceOf(Checks.Outcome.Done.class);
+
+    assertThat(checks.record(List.of(new Ping(c.id(), clock.instant(), PingKind.SUCCESS, null,
+        "http", "GET", "127.0.0.1", "test", null, null, false, null)))).containsExactly(false);
+    assertThat(checks.store().find(c.id())).isEmpty();
+    assertThat(checks.known(c.id())).isFalse();
+    assertThat(store.pingLog()).isEmpty();
+  }
+
+  @Test
+  void aStateTheDeadlinePollerFoldsIsTheOneReadAfterwards() throws Exception {
+    Check c = create("polled", Duration.ofMinutes(10), Duration.ofMinutes(5), null);
+    ping(c, PingKind.SUCCESS);
+    checks.fold();
+    clock.advance(Duration.ofMinutes(9));
+    ping(c, PingKind.SUCCESS); // in memory only
+    clock.advance(Duration.ofMinutes(2)); // past the row's deadline: the poller folds the newer
+    assertThat(deadlines.runDue()).isZero();
+    assertThat(checks.unfoldedChecks()).isZero();
+
+    Check now = checks.store().find(c.id()).orElseThrow();
+    assertThat(now.lastPingAt()).isEqualTo(T0.plus(Duration.ofMinutes(9)));
+    assertThat(now.pings()).isEqualTo(2);
+    ping(c, PingKind.SUCCESS);
+    assertThat(checks.store().find(c.id()).orElseThrow().pings()).isEqualTo(3);
+  }
+
+  /**
+   * A pause committed while a fold runs (after it took its snapshot of the pinged states, before
+   * it wrote them) stays: the fold does not write the older state over it.
+   */
+  @Test
+  void aPauseDuringAFoldIsNotUndoneByIt() {
+    Check c = create("paused", Duration.ofMinutes(10), Duration.ofMinutes(5), null);
+    AtomicReference<Runnable> beforeFoldChunk = new AtomicReference<>();
+    CheckStore hooked = (CheckStore) Proxy.newProxyInstance(CheckStore.class.getClassLoader(),
+        new Class<?>[] {CheckStore.class}, (proxy, method, args) -> {
+          if (method.getName().equals("inBackgroundTransaction")) {
+            Runnable r = beforeFoldChunk.getAndSet(null);
+            if (r != null) {
+              r.run();
+            }
+          }
+          try {
+            return method.invoke(store, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+    Checks live = new Checks(hooked, clock, () -> {});
+    live.record(List.of(new Ping(c.id(), clock.instant(), PingKind.SUCCESS, null, "http", "GET",
+        "127.0.0.1", "test", null, null, false, null)));
+    assertThat(live.store().find(c.id()).orElseThrow().status()).isEqualTo(CheckStatus.UP);
+    beforeFoldChunk.set(() -> live.pause(c.id()));
+
+    assertThat(live.fold()).isEqualTo(1);
+
+    assertThat(store.find(c.id()).orElseThrow().status()).isEqualTo(CheckStatus.PAUSED);
+    assertThat(live.store().find(c.id()).orElseThrow().status()).isEqualTo(CheckStatus.PAUSED);
+    assertThat(store.pings(c.id(), 10)).hasSize(1);
   }
 }
