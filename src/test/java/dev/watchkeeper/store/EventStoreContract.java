@@ -165,6 +165,32 @@ abstract class EventStoreContract {
   }
 
   @Test
+  void requestsSharingACommitEachSeeOnlyTheirOwnEventsAndARequestOfDuplicatesIsDone() {
+    store.append(List.of(batch("r0", "svc", event("e0", "s", null, T0))));
+    store.markProcessed(store.after(0, 10).get(0).seq());
+    // One commit: r1 and r3 store events around r2, whose only event is a duplicate.
+    store.append(List.of(batch("r1", "svc", event("e1", "s", null, T0), event("e2", "s", null,
+        T0)), batch("r2", "svc", event("e0", "s", null, T0)),
+        batch("r3", "svc", event("e3", "s", null, T0))));
+
+    assertThat(store.ofRequest("r1", 10)).extracting(se -> se.event().id())
+        .containsExactly("e1", "e2");
+    assertThat(store.ofRequest("r2", 10)).as("stored nothing").isEmpty();
+    assertThat(store.ofRequest("r3", 10)).extracting(se -> se.event().id())
+        .containsExactly("e3");
+    assertThat(store.ofRequest("r0", 10)).extracting(se -> se.event().id())
+        .containsExactly("e0");
+    assertThat(store.request("r2").orElseThrow().processed())
+        .as("nothing of it to process").isTrue();
+    assertThat(store.request("r1").orElseThrow().processed()).isFalse();
+    assertThat(store.request("r3").orElseThrow().processed()).isFalse();
+
+    store.markProcessed(store.after(store.processedPosition(), 10).get(2).seq());
+    assertThat(store.request("r1").orElseThrow().processed()).isTrue();
+    assertThat(store.request("r3").orElseThrow().processed()).isTrue();
+  }
+
+  @Test
   void processorPositionNeverMovesBackward() {
     store.append(List.of(batch("r1", "svc", event("e1", "s", null, T0), event("e2", "s", null,
         T0))));
