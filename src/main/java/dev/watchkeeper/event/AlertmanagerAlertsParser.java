@@ -8,7 +8,6 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -173,7 +172,7 @@ public final class AlertmanagerAlertsParser {
       return null;
     }
     try {
-      Instant t = OffsetDateTime.parse(v.textValue()).toInstant();
+      Instant t = Rfc3339.parse(v.textValue());
       // Go's zero time (0001-01-01T00:00:00Z) means "not set" in Alertmanager's models.
       return t.getEpochSecond() < -62_000_000_000L ? null : t;
     } catch (DateTimeParseException e) {

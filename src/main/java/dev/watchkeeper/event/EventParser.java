@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -138,7 +137,7 @@ public final class EventParser {
     Instant time = clock.instant();
     if (timeText != null) {
       try {
-        time = OffsetDateTime.parse(timeText).toInstant();
+        time = Rfc3339.parse(timeText);
       } catch (DateTimeParseException e) {
         add(problems, path + ".time: not an RFC 3339 timestamp (like 2026-11-23T09:30:00Z): \""
             + abbreviate(timeText) + "\"");
