@@ -125,6 +125,28 @@ class IngestApiTest {
   }
 
   @Test
+  void aBodyShorterThanItsContentLengthIs400AndNothingIsStored() throws Exception {
+    URI base = URI.create(server.url("/"));
+    for (String path : new String[] {"/api/v1/events", "/api/v2/alerts"}) {
+      String body = path.contains("v1") ? "{\"source\":\"s\",\"type\":\"t\"}"
+          : "[{\"labels\":{\"alertname\":\"Cut\"}}]";
+      try (java.net.Socket s = new java.net.Socket(base.getHost(), base.getPort())) {
+        s.setSoTimeout(10_000);
+        s.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: x\r\n"
+            + "Authorization: Bearer " + PAYMENTS_KEY + "\r\nContent-Type: application/json\r\n"
+            + "Content-Length: " + (body.length() + 50) + "\r\n\r\n" + body)
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        s.getOutputStream().flush();
+        s.shutdownOutput(); // the client gives up before sending the rest
+        String answer = new String(s.getInputStream().readAllBytes(),
+            java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(answer).as(path).startsWith("HTTP/1.1 400");
+      }
+    }
+    assertThat(json(server.get("/api/v1/events", VIEWER)).get("events")).isEmpty();
+  }
+
+  @Test
   void bodyOverTheLimitIs413AndTooManyEventsIs400() throws Exception {
     HttpResponse<String> big = server.post("/api/v1/events", PAYMENTS_KEY,
         "{\"source\":\"s\",\"type\":\"t\",\"summary\":\"" + "x".repeat(600 * 1024) + "\"}");
