@@ -62,7 +62,10 @@ class PgProcessorLeaseTest {
     // A's database session ends as when its process is killed: the server drops its locks.
     try (Connection admin = pg.connect(); Statement st = admin.createStatement()) {
       int terminated;
-      try (ResultSet rs = st.executeQuery("SELECT count(pg_terminate_backend(pid)) FROM pg_locks"
+      // With a timeout, pg_terminate_backend waits until the session has ended (its locks
+      // released); without one it only signals it, and B could ask before it is gone.
+      try (ResultSet rs = st.executeQuery("SELECT count(pg_terminate_backend(pid, 10000))"
+          + " FROM pg_locks"
           + " WHERE locktype = 'advisory' AND classid = " + (PgProcessorLease.KEY >>> 32)
           + " AND objid = " + (PgProcessorLease.KEY & 0xFFFFFFFFL) + " AND objsubid = 1"
           + " AND granted AND database = (SELECT oid FROM pg_database"
