@@ -13,9 +13,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads the event log in order after the recorded position, hands events to the handlers, then
  * records the new position. Woken after every commit (then waits {@link #LINGER} for more);
- * also polls, so events committed by another node are seen. A handler failure stops progress (nothing is skipped) and is retried after a
- * pause. Only while it holds the {@link ProcessorLease} (on PostgreSQL, one node of those sharing
- * the database); otherwise it asks again every {@link #POLL}.
+ * also polls, so events committed by another node are seen. A handler failure stops progress
+ * (nothing is skipped) and is retried after a pause. Only while it holds the {@link
+ * ProcessorLease} (on PostgreSQL, one node of those sharing the database); otherwise it asks
+ * again every {@link #POLL}.
  *
  * <p>Threading: one thread of its own; {@link #wake} from any thread.
  */
