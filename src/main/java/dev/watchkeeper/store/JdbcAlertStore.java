@@ -46,6 +46,22 @@ public final class JdbcAlertStore implements AlertStore {
           + " last_seq = excluded.last_seq"
           + " WHERE alerts.last_seq < excluded.last_seq";
   /**
+   * The same change for an alert that exists and keeps its status (a re-sent firing alert, the
+   * common case): {@code status} is left out of the SET list, so the {@code alerts_status}
+   * index entry is not rewritten, and on SQLite no insert is attempted (an upsert that turns into
+   * an update still advances the AUTOINCREMENT counter, a write of its own).
+   */
+  private static final String REFRESH = "UPDATE alerts SET"
+      + " severity = COALESCE(?, severity),"
+      + " source = ?,"
+      + " summary = COALESCE(?, summary),"
+      + " labels = COALESCE(?, labels),"
+      + " last_seen = ?,"
+      + " resolved_at = ?,"
+      + " event_count = event_count + 1,"
+      + " last_seq = ?"
+      + " WHERE service = ? AND fingerprint = ? AND status = ? AND last_seq < ?";
+  /**
    * Alert columns, plus the service of the key that sent the last applied event (routed_from when
    * it differs): a primary-key join, no extra column to keep in step.
    */
@@ -74,29 +90,26 @@ public final class JdbcAlertStore implements AlertStore {
       try (Connection c = db.writeConnection()) {
         db.synchronousFull(c, false); // derived state: see Database.synchronousFull
         c.setAutoCommit(false);
-        try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
+        try (PreparedStatement refresh = c.prepareStatement(REFRESH);
+            PreparedStatement upsert = c.prepareStatement(UPSERT)) {
           for (Change ch : changes) {
-            Event e = ch.event().event();
-            long at = e.time().toEpochMilli();
-            boolean resolve = ch.signal() == AlertSignal.RESOLVE;
-            ps.setString(1, ch.service());
-            ps.setString(2, ch.fingerprint());
-            ps.setString(3, (resolve ? AlertStatus.RESOLVED : AlertStatus.FIRING).wire());
-            setText(ps, 4, e.severity() == null ? null : e.severity().wire());
-            ps.setString(5, e.source());
-            setText(ps, 6, e.summary());
-            setText(ps, 7, dev.watchkeeper.event.LabelsJson.of(e.labels()));
-            ps.setLong(8, at);
-            ps.setLong(9, at);
-            if (resolve) {
-              ps.setLong(10, at);
-            } else {
-              ps.setNull(10, Types.BIGINT);
-            }
-            ps.setLong(11, ch.event().seq());
-            ps.addBatch();
+            bindRefresh(refresh, ch);
+            refresh.addBatch();
           }
-          ps.executeBatch();
+          int[] refreshed = refresh.executeBatch();
+          boolean rest = false;
+          for (int i = 0; i < refreshed.length; i++) {
+            // 0: a new alert, a changed status or a replay (the upsert skips a replay). A driver
+            // that cannot tell (SUCCESS_NO_INFO) gets the upsert too, which then changes nothing.
+            if (refreshed[i] != 1) {
+              bindUpsert(upsert, changes.get(i));
+              upsert.addBatch();
+              rest = true;
+            }
+          }
+          if (rest) {
+            upsert.executeBatch();
+          }
           c.commit();
         } catch (SQLException | RuntimeException e) {
           c.rollback();
@@ -111,6 +124,48 @@ public final class JdbcAlertStore implements AlertStore {
     } finally {
       writeLock.unlock();
     }
+  }
+
+  private static void bindRefresh(PreparedStatement ps, Change ch) throws SQLException {
+    Event e = ch.event().event();
+    long at = e.time().toEpochMilli();
+    boolean resolve = ch.signal() == AlertSignal.RESOLVE;
+    setText(ps, 1, e.severity() == null ? null : e.severity().wire());
+    ps.setString(2, e.source());
+    setText(ps, 3, e.summary());
+    setText(ps, 4, dev.watchkeeper.event.LabelsJson.of(e.labels()));
+    ps.setLong(5, at);
+    if (resolve) {
+      ps.setLong(6, at);
+    } else {
+      ps.setNull(6, Types.BIGINT);
+    }
+    ps.setLong(7, ch.event().seq());
+    ps.setString(8, ch.service());
+    ps.setString(9, ch.fingerprint());
+    ps.setString(10, (resolve ? AlertStatus.RESOLVED : AlertStatus.FIRING).wire());
+    ps.setLong(11, ch.event().seq());
+  }
+
+  private static void bindUpsert(PreparedStatement ps, Change ch) throws SQLException {
+    Event e = ch.event().event();
+    long at = e.time().toEpochMilli();
+    boolean resolve = ch.signal() == AlertSignal.RESOLVE;
+    ps.setString(1, ch.service());
+    ps.setString(2, ch.fingerprint());
+    ps.setString(3, (resolve ? AlertStatus.RESOLVED : AlertStatus.FIRING).wire());
+    setText(ps, 4, e.severity() == null ? null : e.severity().wire());
+    ps.setString(5, e.source());
+    setText(ps, 6, e.summary());
+    setText(ps, 7, dev.watchkeeper.event.LabelsJson.of(e.labels()));
+    ps.setLong(8, at);
+    ps.setLong(9, at);
+    if (resolve) {
+      ps.setLong(10, at);
+    } else {
+      ps.setNull(10, Types.BIGINT);
+    }
+    ps.setLong(11, ch.event().seq());
   }
 
   @Override

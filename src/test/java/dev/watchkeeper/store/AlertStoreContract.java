@@ -102,6 +102,35 @@ abstract class AlertStoreContract {
   }
 
   @Test
+  void aReSentAlertTakesTheNewFieldsAndStaysInItsStatusFilter() {
+    handler.handle(List.of(event("svc", "t", "k", Severity.WARNING, Map.of("a", "1"), 0)));
+    // Separate runs: each re-send is an update of an alert that exists with the same status.
+    handler.handle(List.of(event("svc", "t", "k", Severity.CRITICAL, Map.of("a", "2"), 1)));
+    handler.handle(List.of(event("svc", "t", "k", null, Map.of("a", "2"), 2)));
+
+    Alert firing = store.find("svc", "k").orElseThrow();
+    assertThat(firing.eventCount()).isEqualTo(3);
+    assertThat(firing.severity()).isEqualTo(Severity.CRITICAL); // kept when a sender omits it
+    assertThat(firing.summary()).isEqualTo("summary " + seq);
+    assertThat(firing.labels()).containsEntry("a", "2");
+    assertThat(firing.lastSeen()).isEqualTo(T0.plusSeconds(120));
+    assertThat(store.list(new AlertQuery(null, AlertStatus.FIRING, null, null, 10)))
+        .extracting(Alert::id).containsExactly(firing.id());
+
+    handler.handle(List.of(event("svc", "t.resolve", "k", null, Map.of(), 3)));
+    handler.handle(List.of(event("svc", "t.resolve", "k", null, Map.of(), 4)));
+
+    Alert resolved = store.find("svc", "k").orElseThrow();
+    assertThat(resolved.status()).isEqualTo(AlertStatus.RESOLVED);
+    assertThat(resolved.resolvedAt()).isEqualTo(T0.plusSeconds(240));
+    assertThat(resolved.eventCount()).isEqualTo(5);
+    assertThat(store.list(new AlertQuery(null, AlertStatus.FIRING, null, null, 10))).isEmpty();
+    assertThat(store.list(new AlertQuery(null, AlertStatus.RESOLVED, null, null, 10)))
+        .extracting(Alert::id).containsExactly(firing.id());
+    assertThat(store.firing(labels -> true)).isEmpty();
+  }
+
+  @Test
   void replayingTheSameEventsAfterACrashChangesNothing() {
     List<StoredEvent> batch = List.of(
         event("svc", "t", "k", Severity.ERROR, Map.of(), 0),
