@@ -61,11 +61,11 @@ final class IncidentRoutes {
     routes.get("/api/v1/incidents", this::list);
     routes.get("/api/v1/incidents/{id}", this::get);
     routes.get("/api/v1/incidents/{id}/timeline", this::timeline);
-    routes.post("/api/v1/incidents/{id}/acknowledge", ctx -> act(ctx, "acknowledge", null,
+    routes.post("/api/v1/incidents/{id}/acknowledge", ctx -> bodyless(ctx, "acknowledge",
         engine::acknowledge));
-    routes.post("/api/v1/incidents/{id}/resolve", ctx -> act(ctx, "resolve", null,
+    routes.post("/api/v1/incidents/{id}/resolve", ctx -> bodyless(ctx, "resolve",
         engine::resolve));
-    routes.post("/api/v1/incidents/{id}/escalate", ctx -> act(ctx, "escalate", null,
+    routes.post("/api/v1/incidents/{id}/escalate", ctx -> bodyless(ctx, "escalate",
         engine::escalate));
     routes.post("/api/v1/incidents/{id}/snooze", this::snooze);
     routes.post("/api/v1/incidents/{id}/reassign", this::reassign);
@@ -266,9 +266,26 @@ final class IncidentRoutes {
     answer(ctx, actions.run(ctx, id(ctx), action, details, a));
   }
 
+  /**
+   * An action that takes no input: a body may be left out or be a JSON object (its fields are
+   * ignored), but a body that is not JSON is refused with 400 rather than acted on.
+   */
+  private void bodyless(Context ctx, String action, IncidentActions.Action a) {
+    guard(ctx);
+    byte[] raw = Bodies.read(ctx, 64 * 1024);
+    if (!new String(raw, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+      body(raw);
+    }
+    act(ctx, action, null, a);
+  }
+
   private JsonNode body(Context ctx) {
+    return body(Bodies.read(ctx, 64 * 1024));
+  }
+
+  private JsonNode body(byte[] raw) {
     try {
-      JsonNode n = EventParser.readTree(mapper, Bodies.read(ctx, 64 * 1024));
+      JsonNode n = EventParser.readTree(mapper, raw);
       if (!n.isObject()) {
         throw ApiException.badRequest("expected a JSON object");
       }

@@ -110,6 +110,17 @@ class IncidentApiTest {
     assertThat(server.post(base + "/snooze", ADMIN, "{\"until\":\"soon\"}").statusCode())
         .isEqualTo(400);
     assertThat(server.get("/api/v1/incidents?state=open", VIEWER).statusCode()).isEqualTo(400);
+
+    // An action without input still refuses a body that is not a JSON object, and acts on none.
+    HttpResponse<String> broken = server.post(base + "/acknowledge", ADMIN, "{\"reason\":[1");
+    assertThat(broken.statusCode()).isEqualTo(400);
+    assertThat(json(broken).get("message").asText())
+        .startsWith("invalid JSON at line 1, column 13: Unexpected end-of-input")
+        .contains("(start marker at line 1, column 11)").doesNotContain("Source");
+    assertThat(server.post(base + "/resolve", ADMIN, "[]").statusCode()).isEqualTo(400);
+    assertThat(json(server.get(base, VIEWER)).get("state").asText()).isEqualTo("triggered");
+    assertThat(json(server.post(base + "/acknowledge", ADMIN, "{\"reason\":\"on it\"}"))
+        .get("state").asText()).isEqualTo("acknowledged");
   }
 
   @Test

@@ -137,7 +137,9 @@ public final class AlertmanagerSilenceRoutes {
     try {
       body = mapper.readTree(ctx.bodyAsBytes());
     } catch (java.io.IOException e) {
-      String why = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+      String why = e instanceof JsonProcessingException j
+          ? dev.watchkeeper.event.MalformedJsonException.readable(j.getOriginalMessage())
+          : e.getMessage();
       throw new AlertmanagerError(400, "parsing silence body from \"\" failed, because " + why);
     }
     if (body == null || !body.isObject()) {
