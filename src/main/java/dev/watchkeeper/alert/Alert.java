@@ -26,7 +26,8 @@ public record Alert(
     Instant resolvedAt,
     long eventCount,
     long lastSeq,
-    String routedFrom) {
+    String routedFrom,
+    Instant endsAt) {
 
   public Alert {
     labels = labels == null ? Map.of() : Map.copyOf(labels);
@@ -37,7 +38,7 @@ public record Alert(
       String source, String summary, Map<String, String> labels, Instant firstSeen,
       Instant lastSeen, Instant resolvedAt, long eventCount, long lastSeq) {
     this(id, service, fingerprint, status, severity, source, summary, labels, firstSeen, lastSeen,
-        resolvedAt, eventCount, lastSeq, null);
+        resolvedAt, eventCount, lastSeq, null, null);
   }
 
   /** Informational events never page (PRODUCT principle 2). */

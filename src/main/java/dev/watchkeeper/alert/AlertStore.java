@@ -55,6 +55,16 @@ public interface AlertStore {
     return Map.of();
   }
 
+  /**
+   * Firing alerts whose end time ({@link AlertExpiry}) is at or before {@code now}, with an id
+   * above {@code afterId}, in id order, at most {@code limit}. A plain read.
+   */
+  List<Expiring> expiring(Instant now, long afterId, int limit);
+
+  /** A firing alert past its end time: what its expiry event needs. */
+  record Expiring(long id, String service, String fingerprint, Map<String, String> labels,
+      Instant endsAt) {}
+
   /** What {@link #lastEvents} tells about one event: its payload (JSON text, or null). */
   record LastEvent(String payloadJson, Instant receivedAt) {}
 

@@ -105,6 +105,7 @@ public final class Application implements AutoCloseable {
   private final Deliveries deliveries;
   private final HttpServer http;
   private final FlipSender flips;
+  private final dev.watchkeeper.alert.AlertExpiry expiry;
   private final PingWriter pings;
   private final PingFolder folder;
   private final dev.watchkeeper.check.CheckStore checkStore;
@@ -201,6 +202,8 @@ public final class Application implements AutoCloseable {
       // Health checks: flips become events through the same committer as any ingest.
       JdbcCheckStore checkStore = new JdbcCheckStore(db, mapper);
       this.flips = new FlipSender(checkStore, committer, clock);
+      // Alertmanager's endsAt: alerts not reported again by then resolve, through the event log.
+      this.expiry = new dev.watchkeeper.alert.AlertExpiry(alerts, committer::submit, clock);
       Checks checks = new Checks(checkStore, clock, flips::wake,
           () -> config.get().checks().keepPings());
       // Pings answered OK before a crash and not yet folded into the checks: folded first.
@@ -467,6 +470,7 @@ public final class Application implements AutoCloseable {
     app.processor.start();
     app.timers.start();
     app.flips.start();
+    app.expiry.start();
     app.deadlines.start();
     app.folder.start();
     app.probes.reschedule(probes(config.get(), app.checkStore));
@@ -481,6 +485,7 @@ public final class Application implements AutoCloseable {
       app.folder.close();
       app.deadlines.close();
       app.flips.close();
+      app.expiry.close();
       app.committer.close();
       app.processor.close();
       app.timers.close();
@@ -527,6 +532,7 @@ public final class Application implements AutoCloseable {
     folder.close();
     deadlines.close();
     flips.close();
+    expiry.close();
     committer.close();
     processor.close();
     timers.close();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.watchkeeper.alert.Alert;
+import dev.watchkeeper.alert.AlertExpiry;
 import dev.watchkeeper.alert.AlertLabels;
 import dev.watchkeeper.alert.AlertPlacement;
 import dev.watchkeeper.alert.AlertQuery;
@@ -32,8 +33,8 @@ public final class JdbcAlertStore implements AlertStore {
   private static final TypeReference<Map<String, String>> LABELS = new TypeReference<>() {};
   private static final String UPSERT =
       "INSERT INTO alerts (service, fingerprint, status, severity, source, summary, labels,"
-          + " first_seen, last_seen, resolved_at, event_count, last_seq)"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)"
+          + " first_seen, last_seen, resolved_at, event_count, last_seq, ends_at)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)"
           + " ON CONFLICT (service, fingerprint) DO UPDATE SET"
           + " status = excluded.status,"
           + " severity = COALESCE(excluded.severity, alerts.severity),"
@@ -43,7 +44,8 @@ public final class JdbcAlertStore implements AlertStore {
           + " last_seen = excluded.last_seen,"
           + " resolved_at = excluded.resolved_at,"
           + " event_count = alerts.event_count + 1,"
-          + " last_seq = excluded.last_seq"
+          + " last_seq = excluded.last_seq,"
+          + " ends_at = excluded.ends_at"
           + " WHERE alerts.last_seq < excluded.last_seq";
   /**
    * The same change for an alert that exists and keeps its status (a re-sent firing alert, the
@@ -59,15 +61,24 @@ public final class JdbcAlertStore implements AlertStore {
       + " last_seen = ?,"
       + " resolved_at = ?,"
       + " event_count = event_count + 1,"
-      + " last_seq = ?"
+      + " last_seq = ?,"
+      + " ends_at = ?"
       + " WHERE service = ? AND fingerprint = ? AND status = ? AND last_seq < ?";
+  /**
+   * An expiry ({@link AlertExpiry}): resolves the alert at its end time only if it is still
+   * firing with an end time at or before the expiry's; a report applied before it moved that on.
+   */
+  private static final String EXPIRE = "UPDATE alerts SET status = ?, resolved_at = ?,"
+      + " ends_at = NULL, last_seq = ?"
+      + " WHERE service = ? AND fingerprint = ? AND status = ? AND ends_at IS NOT NULL"
+      + " AND ends_at <= ? AND last_seq < ?";
   /**
    * Alert columns, plus the service of the key that sent the last applied event (routed_from when
    * it differs): a primary-key join, no extra column to keep in step.
    */
   private static final String COLUMNS = "a.id, a.service, a.fingerprint, a.status, a.severity,"
       + " a.source, a.summary, a.labels, a.first_seen, a.last_seen, a.resolved_at, a.event_count,"
-      + " a.last_seq, e.service";
+      + " a.last_seq, e.service, a.ends_at";
   private static final String FROM = " FROM alerts a LEFT JOIN events e ON e.seq = a.last_seq";
   private static final int IN_CHUNK = 500;
 
@@ -92,17 +103,32 @@ public final class JdbcAlertStore implements AlertStore {
         c.setAutoCommit(false);
         try (PreparedStatement refresh = c.prepareStatement(REFRESH);
             PreparedStatement upsert = c.prepareStatement(UPSERT)) {
+          List<Change> reports = new ArrayList<>(changes.size());
+          List<Change> expiries = new ArrayList<>();
           for (Change ch : changes) {
+            (AlertExpiry.TYPE.equals(ch.event().event().type()) ? expiries : reports).add(ch);
+          }
+          // Each alert appears once in a run, so reports and expiries never touch one alert.
+          if (!expiries.isEmpty()) {
+            try (PreparedStatement expire = c.prepareStatement(EXPIRE)) {
+              for (Change ch : expiries) {
+                bindExpire(expire, ch);
+                expire.addBatch();
+              }
+              expire.executeBatch();
+            }
+          }
+          for (Change ch : reports) {
             bindRefresh(refresh, ch);
             refresh.addBatch();
           }
-          int[] refreshed = refresh.executeBatch();
+          int[] refreshed = reports.isEmpty() ? new int[0] : refresh.executeBatch();
           boolean rest = false;
           for (int i = 0; i < refreshed.length; i++) {
             // 0: a new alert, a changed status or a replay (the upsert skips a replay). A driver
             // that cannot tell (SUCCESS_NO_INFO) gets the upsert too, which then changes nothing.
             if (refreshed[i] != 1) {
-              bindUpsert(upsert, changes.get(i));
+              bindUpsert(upsert, reports.get(i));
               upsert.addBatch();
               rest = true;
             }
@@ -141,10 +167,32 @@ public final class JdbcAlertStore implements AlertStore {
       ps.setNull(6, Types.BIGINT);
     }
     ps.setLong(7, ch.event().seq());
-    ps.setString(8, ch.service());
-    ps.setString(9, ch.fingerprint());
-    ps.setString(10, (resolve ? AlertStatus.RESOLVED : AlertStatus.FIRING).wire());
-    ps.setLong(11, ch.event().seq());
+    setEndsAt(ps, 8, resolve ? null : AlertExpiry.endsAt(ch.event()));
+    ps.setString(9, ch.service());
+    ps.setString(10, ch.fingerprint());
+    ps.setString(11, (resolve ? AlertStatus.RESOLVED : AlertStatus.FIRING).wire());
+    ps.setLong(12, ch.event().seq());
+  }
+
+  private static void bindExpire(PreparedStatement ps, Change ch) throws SQLException {
+    long endsAt = ch.event().event().time().toEpochMilli();
+    ps.setString(1, AlertStatus.RESOLVED.wire());
+    ps.setLong(2, endsAt);
+    ps.setLong(3, ch.event().seq());
+    ps.setString(4, ch.service());
+    ps.setString(5, ch.fingerprint());
+    ps.setString(6, AlertStatus.FIRING.wire());
+    ps.setLong(7, endsAt);
+    ps.setLong(8, ch.event().seq());
+  }
+
+  private static void setEndsAt(PreparedStatement ps, int i, Instant endsAt)
+      throws SQLException {
+    if (endsAt == null) {
+      ps.setNull(i, Types.BIGINT);
+    } else {
+      ps.setLong(i, endsAt.toEpochMilli());
+    }
   }
 
   private static void bindUpsert(PreparedStatement ps, Change ch) throws SQLException {
@@ -166,6 +214,33 @@ public final class JdbcAlertStore implements AlertStore {
       ps.setNull(10, Types.BIGINT);
     }
     ps.setLong(11, ch.event().seq());
+    setEndsAt(ps, 12, resolve ? null : AlertExpiry.endsAt(ch.event()));
+  }
+
+  @Override
+  public List<Expiring> expiring(Instant now, long afterId, int limit) {
+    // Through the (status, id) index: the firing alerts only, in id order.
+    String sql = "SELECT id, service, fingerprint, labels, ends_at FROM alerts"
+        + " WHERE status = ? AND id > ? AND ends_at IS NOT NULL AND ends_at <= ?"
+        + " ORDER BY id LIMIT ?";
+    try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, AlertStatus.FIRING.wire());
+      ps.setLong(2, afterId);
+      ps.setLong(3, now.toEpochMilli());
+      ps.setInt(4, limit);
+      List<Expiring> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String labels = rs.getString(4);
+          out.add(new Expiring(rs.getLong(1), rs.getString(2), rs.getString(3),
+              labels == null ? Map.of() : mapper.readValue(labels, LABELS),
+              Instant.ofEpochMilli(rs.getLong(5))));
+        }
+      }
+      return out;
+    } catch (SQLException | JsonProcessingException e) {
+      throw new StoreException("reading the alerts past their end time failed", e);
+    }
   }
 
   @Override
@@ -310,6 +385,8 @@ public final class JdbcAlertStore implements AlertStore {
     String labels = rs.getString(8);
     long resolved = rs.getLong(11);
     boolean notResolved = rs.wasNull();
+    long ends = rs.getLong(15);
+    Instant endsAt = rs.wasNull() ? null : Instant.ofEpochMilli(ends);
     try {
       return new Alert(rs.getLong(1), rs.getString(2), rs.getString(3),
           AlertStatus.parse(rs.getString(4)), sev == null ? null : Severity.parse(sev).orElse(null),
@@ -317,7 +394,7 @@ public final class JdbcAlertStore implements AlertStore {
           labels == null ? Map.of() : mapper.readValue(labels, LABELS),
           Instant.ofEpochMilli(rs.getLong(9)), Instant.ofEpochMilli(rs.getLong(10)),
           notResolved ? null : Instant.ofEpochMilli(resolved), rs.getLong(12), rs.getLong(13),
-          routedFrom(rs.getString(2), rs.getString(14)));
+          routedFrom(rs.getString(2), rs.getString(14)), endsAt);
     } catch (JsonProcessingException e) {
       throw new StoreException("stored alert labels are not valid JSON", e);
     }

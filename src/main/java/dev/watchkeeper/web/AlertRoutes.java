@@ -82,6 +82,7 @@ final class AlertRoutes {
       m.put("first_seen", a.firstSeen().toString());
       m.put("last_seen", a.lastSeen().toString());
       m.put("resolved_at", a.resolvedAt() == null ? null : a.resolvedAt().toString());
+      m.put("ends_at", a.endsAt() == null ? null : a.endsAt().toString());
       m.put("event_count", a.eventCount());
       m.put("inhibited_by", a.status() == AlertStatus.FIRING ? inhibitedBy.apply(a.labels())
           : List.of());

@@ -3,7 +3,9 @@ package dev.watchkeeper.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.watchkeeper.alert.Alert;
+import dev.watchkeeper.alert.AlertExpiry;
 import dev.watchkeeper.alert.AlertHandler;
+import dev.watchkeeper.alert.AlertStore;
 import dev.watchkeeper.alert.AlertLabels;
 import dev.watchkeeper.alert.AlertPlacement;
 import dev.watchkeeper.alert.LabelRoutes;
@@ -128,6 +130,89 @@ abstract class AlertStoreContract {
     assertThat(store.list(new AlertQuery(null, AlertStatus.RESOLVED, null, null, 10)))
         .extracting(Alert::id).containsExactly(firing.id());
     assertThat(store.firing(labels -> true)).isEmpty();
+  }
+
+  /** A firing alert as the Alertmanager API stores it; {@code endsAt} null: none given. */
+  StoredEvent amFiring(Map<String, String> labels, Instant received, Instant endsAt) {
+    seq++;
+    // The decoy: only the top-level endsAt counts, not an annotation of that name.
+    String payload = "{\"annotations\":{\"endsAt\":\"2099-01-01T00:00:00Z\"}"
+        + (endsAt == null ? "" : ",\"endsAt\":\"" + endsAt + "\"") + "}";
+    return new StoredEvent(seq, "svc", "r" + seq, received, new Event("e" + seq, "prometheus",
+        AlertExpiry.FIRING_TYPE, T0, Severity.ERROR, null, "summary " + seq, labels, payload));
+  }
+
+  /** Runs the expiry against this store, handing its events straight to the handler. */
+  int expire(Instant now) throws InterruptedException {
+    AlertExpiry expiry = new AlertExpiry(store, batch -> {
+      List<StoredEvent> stored = new java.util.ArrayList<>();
+      for (Event e : batch.events()) {
+        seq++;
+        stored.add(new StoredEvent(seq, batch.service(), batch.requestId(), now, e));
+      }
+      handler.handle(stored);
+      return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }, java.time.Clock.fixed(now, java.time.ZoneOffset.UTC));
+    return expiry.sendExpired();
+  }
+
+  @Test
+  void anAlertmanagerAlertNotReportedAgainByItsEndsAtResolvesThen() throws Exception {
+    Map<String, String> labels = Map.of("alertname", "Down", "job", "api");
+    handler.handle(List.of(amFiring(labels, T0, T0.plusSeconds(240))));
+    String fp = store.list(new AlertQuery(null, null, null, null, 10)).get(0).fingerprint();
+
+    assertThat(store.expiring(T0.plusSeconds(239), 0, 10)).isEmpty();
+    assertThat(expire(T0.plusSeconds(239))).isZero();
+    assertThat(store.expiring(T0.plusSeconds(240), 0, 10))
+        .extracting(AlertStore.Expiring::fingerprint, AlertStore.Expiring::endsAt)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(fp, T0.plusSeconds(240)));
+
+    assertThat(expire(T0.plusSeconds(250))).isEqualTo(1);
+    Alert a = store.find("svc", fp).orElseThrow();
+    assertThat(a.status()).isEqualTo(AlertStatus.RESOLVED);
+    assertThat(a.resolvedAt()).isEqualTo(T0.plusSeconds(240)); // when it ended, not when seen
+    assertThat(a.eventCount()).isEqualTo(1); // an expiry is not a report
+    assertThat(expire(T0.plusSeconds(600))).isZero();
+
+    // Reported again later: it fires again, with a new end time.
+    handler.handle(List.of(amFiring(labels, T0.plusSeconds(700), T0.plusSeconds(940))));
+    assertThat(store.find("svc", fp).orElseThrow().status()).isEqualTo(AlertStatus.FIRING);
+    assertThat(store.expiring(T0.plusSeconds(939), 0, 10)).isEmpty();
+  }
+
+  @Test
+  void aReportStoredBeforeTheExpiryKeepsTheAlertFiring() throws Exception {
+    Map<String, String> labels = Map.of("alertname", "Slow");
+    handler.handle(List.of(amFiring(labels, T0, T0.plusSeconds(60))));
+    AlertStore.Expiring due = store.expiring(T0.plusSeconds(61), 0, 10).get(0);
+    // The report that moves the end time on is ahead of the expiry in the log (one batch).
+    StoredEvent report = amFiring(labels, T0.plusSeconds(59), T0.plusSeconds(300));
+    seq++;
+    StoredEvent expiry = new StoredEvent(seq, "svc", "x", T0.plusSeconds(61),
+        AlertExpiry.event(due));
+    handler.handle(List.of(report, expiry));
+
+    Alert a = store.find("svc", due.fingerprint()).orElseThrow();
+    assertThat(a.status()).isEqualTo(AlertStatus.FIRING);
+    assertThat(a.eventCount()).isEqualTo(2);
+    assertThat(store.expiring(T0.plusSeconds(299), 0, 10)).isEmpty();
+    assertThat(store.expiring(T0.plusSeconds(300), 0, 10)).hasSize(1);
+  }
+
+  @Test
+  void withoutEndsAtItEndsFiveMinutesAfterItsLastReportAndOtherSourcesNeverExpire()
+      throws Exception {
+    handler.handle(List.of(amFiring(Map.of("alertname", "NoEnd"), T0.plusSeconds(30), null),
+        event("svc", "cpu.high", "cpu/web-1", Severity.ERROR, Map.of(), 0)));
+
+    assertThat(store.expiring(T0.plusSeconds(329), 0, 10)).isEmpty();
+    assertThat(store.expiring(T0.plusSeconds(330), 0, 10))
+        .extracting(AlertStore.Expiring::labels)
+        .containsExactly(Map.of("alertname", "NoEnd"));
+    assertThat(expire(T0.plus(java.time.Duration.ofDays(365)))).isEqualTo(1);
+    assertThat(store.find("svc", "cpu/web-1").orElseThrow().status())
+        .isEqualTo(AlertStatus.FIRING);
   }
 
   @Test

@@ -214,11 +214,12 @@ public final class AlertmanagerAlertsRoutes {
         ? a.lastSeen() : last.receivedAt();
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("annotations", annotations(payload));
-    // Watchkeeper keeps no end time for a firing alert: like Alertmanager with an alert sent
-    // without endsAt, it ends resolve_timeout (5m) after it was last reported (the later of
-    // last_seen and the receipt of its last event; Prometheus events carry startsAt as their time,
-    // so last_seen alone would not move while Prometheus keeps re-sending).
-    m.put("endsAt", TIME.format(updatedAt.plus(RESOLVE_TIMEOUT)));
+    // The alert's end time (AlertExpiry: its endsAt, or resolve_timeout after its last report).
+    // Alerts of other sources have none; they are shown as Alertmanager shows an alert sent
+    // without endsAt: resolve_timeout (5m) after it was last reported (the later of last_seen and
+    // the receipt of its last event), though they resolve only when their source says so.
+    m.put("endsAt", TIME.format(a.endsAt() != null ? a.endsAt()
+        : updatedAt.plus(RESOLVE_TIMEOUT)));
     m.put("fingerprint", a.fingerprint());
     m.put("receivers", List.of(Map.of("name", RECEIVER)));
     m.put("startsAt", TIME.format(a.firstSeen()));

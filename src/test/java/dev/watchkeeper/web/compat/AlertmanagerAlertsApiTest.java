@@ -155,6 +155,36 @@ class AlertmanagerAlertsApiTest {
   }
 
   @Test
+  void anAlertNotReportedAgainByItsEndsAtResolvesWithItsIncident() throws Exception {
+    Instant ends = Instant.now().plusSeconds(2).truncatedTo(ChronoUnit.MILLIS);
+    post("[{\"labels\":{\"alertname\":\"ExpiresSoon\",\"cluster\":\"exp\"},"
+        + "\"annotations\":{\"summary\":\"expires soon\"},\"endsAt\":\"" + ends + "\"}]");
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> names(alerts()).contains("ExpiresSoon") && incident("expires soon") != null);
+    assertThat(incident("expires soon").get("state").asText()).isEqualTo("triggered");
+
+    // Nothing re-sends it: within a poll (5 s) after its end time it is gone, as in Alertmanager.
+    await().atMost(Duration.ofSeconds(20))
+        .until(() -> !names(alerts()).contains("ExpiresSoon"));
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> incident("expires soon").get("state").asText().equals("resolved"));
+    JsonNode timeline = get("/api/v1/incidents/" + incident("expires soon").get("id").asLong()
+        + "/timeline", bearer(VIEWER)).get("timeline");
+    assertThat(timeline.findValuesAsText("kind")).contains("alert.resolved", "incident.resolved");
+  }
+
+  /** The incident of payments with this title, or null. */
+  JsonNode incident(String title) throws Exception {
+    for (JsonNode i : get("/api/v1/incidents?service=payments&limit=100", bearer(VIEWER))
+        .get("incidents")) {
+      if (i.get("title").asText().equals(title)) {
+        return i;
+      }
+    }
+    return null;
+  }
+
+  @Test
   void silencedAlertsAreSuppressedWithTheSilenceIds() throws Exception {
     post("""
         [{"labels":{"alertname":"SilMuted","instance":"db-1"}},
