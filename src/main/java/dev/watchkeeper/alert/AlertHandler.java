@@ -94,7 +94,13 @@ public final class AlertHandler implements EventHandler {
     applied.increment(run.size());
     if (incidents != null) {
       // Incidents follow the alerts' state; running this again after a crash changes nothing.
-      List<IncidentTx.AlertRow> nowResolved = incidents.reconcile(List.copyOf(touched));
+      Set<IncidentEngine.AlertRef> expired = new java.util.HashSet<>();
+      for (AlertStore.Change ch : run) {
+        if (AlertExpiry.TYPE.equals(ch.event().event().type())) {
+          expired.add(new IncidentEngine.AlertRef(ch.service(), ch.fingerprint()));
+        }
+      }
+      List<IncidentTx.AlertRow> nowResolved = incidents.reconcile(List.copyOf(touched), expired);
       // Only after the incident transaction has committed: expiring a silence writes on another
       // connection, which on SQLite would wait for the write lock that transaction holds.
       if (!nowResolved.isEmpty()) {

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -89,6 +90,15 @@ public final class IncidentEngine {
    *     the caller handles after this transaction); the same again when run again
    */
   public List<AlertRow> reconcile(List<AlertRef> touched) {
+    return reconcile(touched, Set.of());
+  }
+
+  /**
+   * As {@link #reconcile(List)}; the alerts in {@code expired} had an expiry applied (their end
+   * time passed without a new report), so a resolution of theirs is recorded as the system's,
+   * saying so, rather than as their source's.
+   */
+  public List<AlertRow> reconcile(List<AlertRef> touched, Set<AlertRef> expired) {
     Instant now = clock.instant();
     // First a plain read, outside the write lock: under a steady stream of re-sent alerts
     // (Prometheus re-sends every firing alert each evaluation) almost every touched alert is
@@ -106,7 +116,7 @@ public final class IncidentEngine {
       }
     }
     Map<AlertRef, AlertRow> written = changing.isEmpty() ? Map.of()
-        : store.inDerivedTransaction(tx -> reconcileInTransaction(tx, changing, now));
+        : store.inDerivedTransaction(tx -> reconcileInTransaction(tx, changing, expired, now));
     List<AlertRow> resolved = new ArrayList<>();
     for (AlertRef ref : touched) {
       AlertRow a = written.getOrDefault(ref, seen.get(ref));
@@ -148,7 +158,7 @@ public final class IncidentEngine {
   }
 
   private Map<AlertRef, AlertRow> reconcileInTransaction(IncidentTx tx, List<AlertRef> touched,
-      Instant now) {
+      Set<AlertRef> expired, Instant now) {
     // One read per service for all touched alerts, and each incident read once: this runs for
     // every batch of events, so round trips per alert would starve it under load.
     Map<AlertRef, AlertRow> rows = rowsOf(touched, tx::alerts);
@@ -159,7 +169,7 @@ public final class IncidentEngine {
     for (AlertRef ref : touched) {
       AlertRow a = rows.get(ref);
       if (a != null) {
-        reconcile(cached, a, now, silencedBy, inhibitedBy);
+        reconcile(cached, a, expired.contains(ref), now, silencedBy, inhibitedBy);
       }
     }
     return rows;
@@ -197,7 +207,7 @@ public final class IncidentEngine {
     };
   }
 
-  private void reconcile(IncidentTx tx, AlertRow a, Instant now,
+  private void reconcile(IncidentTx tx, AlertRow a, boolean expired, Instant now,
       BiFunction<String, Map<String, String>, List<String>> silencedBy,
       Function<Map<String, String>, List<String>> inhibitedBy) {
     String status = a.firing() ? "firing" : "resolved";
@@ -280,8 +290,13 @@ public final class IncidentEngine {
           "alert " + a.fingerprint() + " fired again: " + text(a.summary()));
       return;
     }
-    tx.addTimeline(i.id(), now, "source:" + a.service(), "alert.resolved",
-        "alert " + a.fingerprint() + " resolved");
+    if (expired) {
+      tx.addTimeline(i.id(), now, SYSTEM, "alert.resolved", "alert " + a.fingerprint()
+          + " resolved: not reported again by its end time (Alertmanager's endsAt)");
+    } else {
+      tx.addTimeline(i.id(), now, "source:" + a.service(), "alert.resolved",
+          "alert " + a.fingerprint() + " resolved");
+    }
     Lifecycle rules = lifecycle.apply(a.service());
     if (rules.damping()) {
       int resolutions = tx.countResolution(a.id(), now, rules.flapWindow());

@@ -171,6 +171,13 @@ class AlertmanagerAlertsApiTest {
     JsonNode timeline = get("/api/v1/incidents/" + incident("expires soon").get("id").asLong()
         + "/timeline", bearer(VIEWER)).get("timeline");
     assertThat(timeline.findValuesAsText("kind")).contains("alert.resolved", "incident.resolved");
+    for (JsonNode t : timeline) {
+      if (t.get("kind").asText().equals("alert.resolved")) {
+        assertThat(t.get("actor").asText()).isEqualTo("system");
+        assertThat(t.get("message").asText()).endsWith("not reported again by its end time"
+            + " (Alertmanager's endsAt)");
+      }
+    }
   }
 
   /** The incident of payments with this title, or null. */
