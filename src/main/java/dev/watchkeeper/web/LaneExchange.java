@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntConsumer;
 import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -30,6 +32,8 @@ public final class LaneExchange {
   private final String traceId;
   private final String requestId;
   private final IntConsumer done;
+  /** Whether the route asked for the body (it then reads it on the request's thread). */
+  private volatile boolean bodyOpened;
   private final AtomicBoolean answered = new AtomicBoolean();
   private Fields query;
 
@@ -85,6 +89,7 @@ public final class LaneExchange {
 
   /** The request body as a blocking stream (read it on the request's thread). */
   public InputStream body() {
+    bodyOpened = true;
     return Content.Source.asInputStream(request);
   }
 
@@ -135,6 +140,27 @@ public final class LaneExchange {
     send(status, null, null);
   }
 
+  /**
+   * Before the answer is committed: the part of the request body that was not read is dropped if
+   * it has arrived; if some has not, the answer says {@code Connection: close}. Otherwise Jetty
+   * would close the connection after an answer that promised to keep it (a 401 answered before a
+   * client's separately written body arrived), and a client reusing it would find it closed.
+   */
+  private void discardUnreadBody() {
+    while (true) {
+      Content.Chunk chunk = request.read();
+      if (chunk == null || Content.Chunk.isFailure(chunk)) {
+        response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+        return;
+      }
+      boolean last = chunk.isLast();
+      chunk.release();
+      if (last) {
+        return;
+      }
+    }
+  }
+
   private void send(int status, String contentType, byte[] body) {
     if (!answered.compareAndSet(false, true)) {
       return;
@@ -145,6 +171,9 @@ public final class LaneExchange {
     }
     byte[] bytes = body == null ? new byte[0] : body;
     response.getHeaders().put("Content-Length", Long.toString(bytes.length));
+    if (!bodyOpened || status >= 400) {
+      discardUnreadBody();
+    }
     response.write(true, ByteBuffer.wrap(bytes), Callback.from(() -> {
       done.accept(status);
       callback.succeeded();

@@ -147,6 +147,41 @@ class IngestApiTest {
   }
 
   @Test
+  void aRequestRefusedBeforeItsBodyArrivedSaysItsConnectionCloses() throws Exception {
+    // Clients such as Java's HttpClient send the headers and the body in separate writes. A 401
+    // answered before the body arrived leaves the body unread, and Jetty closes the connection
+    // after the answer; without "Connection: close" in it, a client that reuses the connection
+    // for its next request finds it closed ("header parser received no bytes").
+    URI base = URI.create(server.url("/"));
+    for (String path : new String[] {"/api/v1/events", "/api/v2/alerts"}) {
+      try (java.net.Socket s = new java.net.Socket(base.getHost(), base.getPort())) {
+        s.setSoTimeout(10_000);
+        s.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: x\r\n"
+            + "Authorization: Bearer wrong-key\r\nContent-Type: application/json\r\n"
+            + "Content-Length: 2\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        s.getOutputStream().flush();
+        String head = readHead(s.getInputStream());
+        assertThat(head).as(path).startsWith("HTTP/1.1 401");
+        assertThat(head.toLowerCase(java.util.Locale.ROOT)).as(path)
+            .contains("connection: close");
+      }
+    }
+  }
+
+  /** The status line and headers of one response. */
+  static String readHead(java.io.InputStream in) throws java.io.IOException {
+    StringBuilder b = new StringBuilder();
+    while (!b.toString().endsWith("\r\n\r\n")) {
+      int c = in.read();
+      if (c < 0) {
+        break;
+      }
+      b.append((char) c);
+    }
+    return b.toString();
+  }
+
+  @Test
   void bodyOverTheLimitIs413AndTooManyEventsIs400() throws Exception {
     HttpResponse<String> big = server.post("/api/v1/events", PAYMENTS_KEY,
         "{\"source\":\"s\",\"type\":\"t\",\"summary\":\"" + "x".repeat(600 * 1024) + "\"}");
