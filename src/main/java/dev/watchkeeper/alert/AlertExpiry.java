@@ -19,6 +19,9 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * expiry then changes nothing. Event ids name the alert and the end time, so an expiry sent twice
  * (a poll before the first was processed, or two nodes) is stored once.
  *
- * <p>Threading: one thread of its own ({@code wk-alert-expiry}); {@link #endsAt} from any thread.
+ * <p>Threading: one scheduled thread of its own ({@code wk-alert-expiry}); {@link #endsAt} from
+ * any thread.
  */
 public final class AlertExpiry implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AlertExpiry.class);
@@ -55,8 +59,11 @@ public final class AlertExpiry implements AutoCloseable {
   private final AlertStore store;
   private final Function<IngestBatch, CompletableFuture<?>> commit;
   private final Clock clock;
-  private final Thread thread;
-  private volatile boolean running = true;
+  private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "wk-alert-expiry");
+    t.setDaemon(true);
+    return t;
+  });
 
   /** @param commit stores a batch durably in the event log; completes after the commit */
   public AlertExpiry(AlertStore store, Function<IngestBatch, CompletableFuture<?>> commit,
@@ -64,25 +71,22 @@ public final class AlertExpiry implements AutoCloseable {
     this.store = store;
     this.commit = commit;
     this.clock = clock;
-    this.thread = new Thread(this::run, "wk-alert-expiry");
-    this.thread.setDaemon(true);
   }
 
   public void start() {
-    thread.start();
+    poller.scheduleWithFixedDelay(this::poll, POLL.toMillis(), POLL.toMillis(),
+        TimeUnit.MILLISECONDS);
   }
 
-  private void run() {
-    while (running) {
-      try {
-        Thread.sleep(POLL.toMillis());
-        sendExpired();
-      } catch (InterruptedException e) {
-        return;
-      } catch (RuntimeException e) {
-        LogEvent.ALERT_EXPIRY_FAILED.error(log).setCause(e)
-            .log("sending the expiry of alerts past their endsAt failed; retrying");
-      }
+  private void poll() {
+    try {
+      sendExpired();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      // Caught: an exception would end the schedule. The next poll tries again.
+      LogEvent.ALERT_EXPIRY_FAILED.error(log).setCause(e)
+          .log("sending the expiry of alerts past their endsAt failed; retrying");
     }
   }
 
@@ -168,10 +172,9 @@ public final class AlertExpiry implements AutoCloseable {
 
   @Override
   public void close() {
-    running = false;
-    thread.interrupt();
+    poller.shutdownNow();
     try {
-      thread.join(5000);
+      poller.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
