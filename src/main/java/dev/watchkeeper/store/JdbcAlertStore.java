@@ -118,8 +118,14 @@ public final class JdbcAlertStore implements AlertStore {
               expire.executeBatch();
             }
           }
-          for (Change ch : reports) {
-            bindRefresh(refresh, ch);
+          // Worked out once per change: an upsert after a refresh that found nothing reuses them.
+          String[] labels = new String[reports.size()];
+          Instant[] ends = new Instant[reports.size()];
+          for (int i = 0; i < reports.size(); i++) {
+            Change ch = reports.get(i);
+            labels[i] = dev.watchkeeper.event.LabelsJson.of(ch.event().event().labels());
+            ends[i] = ch.signal() == AlertSignal.RESOLVE ? null : AlertExpiry.endsAt(ch.event());
+            bindRefresh(refresh, ch, labels[i], ends[i]);
             refresh.addBatch();
           }
           int[] refreshed = reports.isEmpty() ? new int[0] : refresh.executeBatch();
@@ -128,7 +134,7 @@ public final class JdbcAlertStore implements AlertStore {
             // 0: a new alert, a changed status or a replay (the upsert skips a replay). A driver
             // that cannot tell (SUCCESS_NO_INFO) gets the upsert too, which then changes nothing.
             if (refreshed[i] != 1) {
-              bindUpsert(upsert, reports.get(i));
+              bindUpsert(upsert, reports.get(i), labels[i], ends[i]);
               upsert.addBatch();
               rest = true;
             }
@@ -152,14 +158,15 @@ public final class JdbcAlertStore implements AlertStore {
     }
   }
 
-  private static void bindRefresh(PreparedStatement ps, Change ch) throws SQLException {
+  private static void bindRefresh(PreparedStatement ps, Change ch, String labels,
+      Instant endsAt) throws SQLException {
     Event e = ch.event().event();
     long at = e.time().toEpochMilli();
     boolean resolve = ch.signal() == AlertSignal.RESOLVE;
     setText(ps, 1, e.severity() == null ? null : e.severity().wire());
     ps.setString(2, e.source());
     setText(ps, 3, e.summary());
-    setText(ps, 4, dev.watchkeeper.event.LabelsJson.of(e.labels()));
+    setText(ps, 4, labels);
     ps.setLong(5, at);
     if (resolve) {
       ps.setLong(6, at);
@@ -167,7 +174,7 @@ public final class JdbcAlertStore implements AlertStore {
       ps.setNull(6, Types.BIGINT);
     }
     ps.setLong(7, ch.event().seq());
-    setEndsAt(ps, 8, resolve ? null : AlertExpiry.endsAt(ch.event()));
+    setEndsAt(ps, 8, endsAt);
     ps.setString(9, ch.service());
     ps.setString(10, ch.fingerprint());
     ps.setString(11, (resolve ? AlertStatus.RESOLVED : AlertStatus.FIRING).wire());
@@ -195,7 +202,8 @@ public final class JdbcAlertStore implements AlertStore {
     }
   }
 
-  private static void bindUpsert(PreparedStatement ps, Change ch) throws SQLException {
+  private static void bindUpsert(PreparedStatement ps, Change ch, String labels, Instant endsAt)
+      throws SQLException {
     Event e = ch.event().event();
     long at = e.time().toEpochMilli();
     boolean resolve = ch.signal() == AlertSignal.RESOLVE;
@@ -205,7 +213,7 @@ public final class JdbcAlertStore implements AlertStore {
     setText(ps, 4, e.severity() == null ? null : e.severity().wire());
     ps.setString(5, e.source());
     setText(ps, 6, e.summary());
-    setText(ps, 7, dev.watchkeeper.event.LabelsJson.of(e.labels()));
+    setText(ps, 7, labels);
     ps.setLong(8, at);
     ps.setLong(9, at);
     if (resolve) {
@@ -214,7 +222,7 @@ public final class JdbcAlertStore implements AlertStore {
       ps.setNull(10, Types.BIGINT);
     }
     ps.setLong(11, ch.event().seq());
-    setEndsAt(ps, 12, resolve ? null : AlertExpiry.endsAt(ch.event()));
+    setEndsAt(ps, 12, endsAt);
   }
 
   @Override
